@@ -12,7 +12,7 @@ NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 .PHONY: lab test install system export notebooks figures lint clean
 
 lab: system install
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/
 
 test: system install
 	$(if $(OFFLINE),,@echo "note: cannot switch the network off here (no 'unshare -n'); running online")
