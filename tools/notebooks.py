@@ -59,8 +59,8 @@ def exported_module(path: Path) -> tuple[Path, str] | None:
     if "module" not in spec:
         return None
     header = (
-        f'"""{spec["doc"]}\n\nGenerated from notebooks/{path.name} by `make export`: edit the notebook\'s '
-        f'`exercise` and `export` cells,\nnot this file.\n"""\n'
+        f'"""{spec["doc"]}\n\nGenerated from notebooks/{path.name} by `make export`:\n'
+        f'edit the notebook\'s `exercise` and `export` cells, not this file.\n"""\n'
     )
     bodies = [cell.source.strip() for cell in code_cells(notebook) if set(tags(cell)) & set(EXPORTED_TAGS)]
     return ROOT / spec["module"], header + "\n" + "\n\n\n".join(bodies) + "\n"

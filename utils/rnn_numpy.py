@@ -2,8 +2,8 @@
 
 Taught in notebooks/w1a1_rnn_step_by_step.ipynb (course 5, week 1, assignment 1).
 
-Generated from notebooks/w1a1_rnn_step_by_step.ipynb by `make export`: edit the notebook's `exercise` and `export` cells,
-not this file.
+Generated from notebooks/w1a1_rnn_step_by_step.ipynb by `make export`:
+edit the notebook's `exercise` and `export` cells, not this file.
 """
 
 import numpy as np
