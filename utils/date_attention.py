@@ -1,0 +1,164 @@
+"""Neural machine translation of dates with attention (Keras): the attention step, the course's model, a probe that returns the attention weights, a baseline without attention, and the training loop that produced pretrained/nmt_attention.weights.h5.
+
+Taught in notebooks/w3a1_date_translation_attention.ipynb (course 5, week 3, assignment 1).
+
+Generated from notebooks/w3a1_date_translation_attention.ipynb by `make export`:
+edit the notebook's `exercise` and `export` cells, not this file.
+"""
+
+import time
+from types import SimpleNamespace
+
+import numpy as np
+
+from utils.setup import import_keras
+
+keras = import_keras()
+layers = keras.layers
+
+
+def attention_layers(Tx):
+    """The six layers of one attention step, created once per model and shared by its Ty decoder steps."""
+    return SimpleNamespace(
+        repeator=layers.RepeatVector(Tx, name="attention_repeat"),
+        concatenator=layers.Concatenate(axis=-1, name="attention_concat"),
+        densor1=layers.Dense(10, activation="tanh", name="attention_dense1"),
+        densor2=layers.Dense(1, activation="relu", name="attention_energies"),
+        activator=layers.Softmax(axis=1, name="attention_weights"),  # over the Tx input positions
+        dotor=layers.Dot(axes=1, name="attention_context"),
+    )
+
+
+_default_attention_layers = {}  # Tx -> layers, for one_step_attention(a, s_prev) called without `shared`
+
+
+def one_step_attention(a, s_prev, shared=None, return_alphas=False):
+    """One attention step: the context vector the decoder reads before writing its next character.
+
+    Arguments: a (m, Tx, 2*n_a), the encoder's states; s_prev (m, n_s), the decoder's previous state;
+    shared, the layers from `attention_layers(Tx)` (None: one set per Tx kept by this module, as the course's
+    global layers); return_alphas, also return the attention weights.
+    Returns context (m, 1, 2*n_a), and with return_alphas the weights alphas (m, Tx, 1), which sum to 1 over Tx.
+    """
+    if shared is None:
+        shared = _default_attention_layers.setdefault(a.shape[1], attention_layers(a.shape[1]))
+    s_prev = shared.repeator(s_prev)  # (m, Tx, n_s)
+    concat = shared.concatenator([a, s_prev])  # (m, Tx, 2*n_a + n_s)
+    e = shared.densor1(concat)  # (m, Tx, 10)
+    energies = shared.densor2(e)  # (m, Tx, 1)
+    alphas = shared.activator(energies)  # (m, Tx, 1), softmax over the Tx positions
+    context = shared.dotor([alphas, a])  # (m, 1, 2*n_a)
+    return (context, alphas) if return_alphas else context
+
+
+def modelf(Tx, Ty, n_a, n_s, human_vocab_size, machine_vocab_size):
+    """The course's attention model: Model([X (m, Tx, human_vocab_size), s0 (m, n_s), c0 (m, n_s)]) -> a list of
+    Ty softmax outputs (m, machine_vocab_size). Every layer is shared across the Ty steps."""
+    X = keras.Input(shape=(Tx, human_vocab_size), name="X")
+    s0 = keras.Input(shape=(n_s,), name="s0")
+    c0 = keras.Input(shape=(n_s,), name="c0")
+    shared = attention_layers(Tx)
+    post_activation_LSTM_cell = layers.LSTM(n_s, return_state=True, name="decoder_lstm")
+    output_layer = layers.Dense(machine_vocab_size, activation="softmax", name="output_dense")
+    a = layers.Bidirectional(layers.LSTM(n_a, return_sequences=True), name="encoder")(X)  # (m, Tx, 2*n_a)
+    s, c = s0, c0
+    outputs = []
+    for t in range(Ty):
+        context = one_step_attention(a, s, shared)  # (m, 1, 2*n_a)
+        s, _, c = post_activation_LSTM_cell(context, initial_state=[s, c])  # (m, n_s) each
+        outputs.append(output_layer(s))  # (m, machine_vocab_size)
+    return keras.Model(inputs=[X, s0, c0], outputs=outputs, name="nmt_attention")
+
+
+def model_inputs(model, Xoh):
+    """The inputs `model` expects for the one-hot texts Xoh (m, Tx, vocab): Xoh, plus zero s0, c0 if it has them."""
+    if len(model.inputs) == 1:
+        return Xoh
+    zeros = np.zeros((len(Xoh), model.inputs[1].shape[-1]), dtype=np.float32)  # (m, n_s)
+    return [Xoh, zeros, zeros]
+
+
+def model_targets(model, Y):
+    """Targets for the integer dates Y (m, Ty): a list of Ty arrays (m,) for a model with Ty outputs, else Y."""
+    return list(Y.T) if len(model.outputs) > 1 else Y
+
+
+def predict_outputs(model, Xoh, batch_size=1024):
+    """`model`'s outputs for the one-hot texts Xoh as numpy arrays (a list when it has several outputs).
+
+    Calls the model directly, batch by batch: `model.predict` compiles a new function for every model, and
+    this notebook predicts with six of them.
+    """
+    inputs = model_inputs(model, Xoh)
+    batches = []
+    for start in range(0, len(Xoh), batch_size):
+        part = [x[start:start + batch_size] for x in inputs] if isinstance(inputs, list) else inputs[start:start + batch_size]
+        outputs = model(part, training=False)
+        batches.append([keras.ops.convert_to_numpy(out) for out in outputs] if isinstance(outputs, list | tuple)
+                       else [keras.ops.convert_to_numpy(outputs)])
+    merged = [np.concatenate(parts) for parts in zip(*batches)]
+    return merged if len(merged) > 1 else merged[0]
+
+
+def predict_indices(model, Xoh, batch_size=1024):
+    """The most likely output index at each position, (m, Ty), from either kind of model."""
+    probabilities = predict_outputs(model, Xoh, batch_size)
+    if isinstance(probabilities, list):
+        probabilities = np.stack(probabilities, axis=1)  # (m, Ty, machine_vocab_size)
+    return np.argmax(probabilities, axis=-1)
+
+
+class EpochLog(keras.callbacks.Callback):
+    """One line per epoch: loss, validation loss, validation character accuracy (averaged over outputs), time."""
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.start = time.time()
+
+    def on_epoch_end(self, epoch, logs=None):
+        val_accuracy = np.mean([value for name, value in logs.items() if name.startswith("val_") and "accuracy" in name])
+        print(f"epoch {epoch + 1:2d}/{self.params['epochs']}  loss {logs['loss']:.4f}  val loss {logs['val_loss']:.4f}  "
+              f"val character accuracy {val_accuracy:.4f}  ({time.time() - self.start:.0f} s)")
+
+
+def train(model, train_arrays, val_arrays, epochs, batch_size=128, learning_rate=0.01):
+    """Fit `model` on (Xoh, Y) with Adam and a cosine learning-rate schedule; return the Keras History."""
+    (Xoh, Y), (Xoh_val, Y_val) = train_arrays, val_arrays
+    steps = epochs * int(np.ceil(len(Xoh) / batch_size))
+    schedule = keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps=steps, alpha=0.01)
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=schedule), loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"] * len(model.outputs))  # one metric per output
+    return model.fit(model_inputs(model, Xoh), model_targets(model, Y), batch_size=batch_size, epochs=epochs,
+                     validation_data=(model_inputs(model, Xoh_val), model_targets(model, Y_val)), verbose=0,
+                     callbacks=[EpochLog()])
+
+
+def attention_probe(model):
+    """A model built from `model`'s trained layers (a model from `modelf`) that returns its Ty predictions and,
+    last, the attention weights (m, Ty, Tx): row t is where the model looked to write output character t."""
+    Tx, human_vocab_size = model.inputs[0].shape[1:]
+    n_s, Ty = model.inputs[1].shape[-1], len(model.outputs)
+    shared = SimpleNamespace(**{key: model.get_layer(layer.name) for key, layer in vars(attention_layers(Tx)).items()})
+    decoder, output_layer = model.get_layer("decoder_lstm"), model.get_layer("output_dense")
+    X = keras.Input(shape=(Tx, human_vocab_size), name="X")
+    s0, c0 = keras.Input(shape=(n_s,), name="s0"), keras.Input(shape=(n_s,), name="c0")
+    a = model.get_layer("encoder")(X)  # (m, Tx, 2*n_a)
+    s, c = s0, c0
+    outputs, alphas = [], []
+    for t in range(Ty):
+        context, alpha = one_step_attention(a, s, shared, return_alphas=True)  # (m, 1, 2*n_a), (m, Tx, 1)
+        s, _, c = decoder(context, initial_state=[s, c])
+        outputs.append(output_layer(s))
+        alphas.append(alpha)
+    attention = layers.Permute((2, 1))(layers.Concatenate(axis=-1)(alphas))  # (m, Tx, Ty) -> (m, Ty, Tx)
+    return keras.Model(inputs=[X, s0, c0], outputs=[*outputs, attention], name="attention_probe")
+
+
+def modelf_no_attention(Tx, Ty, n_a, n_s, human_vocab_size, machine_vocab_size):
+    """The plain encoder-decoder of the same size: the encoder's final states, copied Ty times by RepeatVector,
+    are all the decoder ever sees of the input. Model(X (m, Tx, human_vocab_size)) -> (m, Ty, machine_vocab_size)."""
+    X = keras.Input(shape=(Tx, human_vocab_size), name="X")
+    summary = layers.Bidirectional(layers.LSTM(n_a), name="encoder")(X)  # (m, 2*n_a)
+    repeated = layers.RepeatVector(Ty, name="repeat_summary")(summary)  # (m, Ty, 2*n_a)
+    states = layers.LSTM(n_s, return_sequences=True, name="decoder_lstm")(repeated)  # (m, Ty, n_s)
+    outputs = layers.Dense(machine_vocab_size, activation="softmax", name="output_dense")(states)  # (m, Ty, 11)
+    return keras.Model(inputs=X, outputs=outputs, name="nmt_no_attention")
