@@ -16,10 +16,10 @@ def sigmoid(z):
     return 1.0 / (1.0 + np.exp(-z))
 
 
-def softmax(z):
-    """Softmax over axis 0 (the class axis of an (n_y, m) array), stable for large scores."""
-    e = np.exp(z - np.max(z, axis=0, keepdims=True))
-    return e / np.sum(e, axis=0, keepdims=True)
+def softmax(z, axis=0):
+    """Softmax along `axis` (by default 0, the class axis of an (n_y, m) array), stable for large scores."""
+    e = np.exp(z - np.max(z, axis=axis, keepdims=True))
+    return e / np.sum(e, axis=axis, keepdims=True)
 
 
 GATES = {"rnn": ("Wax", "Waa", "ba"), "lstm": ("Wf", "bf", "Wi", "bi", "Wc", "bc", "Wo", "bo"),
