@@ -2,6 +2,8 @@
 
 import ast
 import json
+import subprocess
+import sys
 
 import pytest
 
@@ -77,3 +79,16 @@ def test_export_check_command_reports_staleness(tmp_path, monkeypatch):
     assert nbtools.main(["check"]) == 1
     module.write_text("x = 1\n")
     assert nbtools.main(["check"]) == 0
+
+
+def test_bootstrap_outside_the_repository_clones_it_once_and_imports_from_it(tmp_path, monkeypatch):
+    """What the setup cell does on Colab, with a local clone standing in for GitHub."""
+    source = tmp_path / "github" / "sequence-models-companion"
+    subprocess.run(["git", "clone", "--quiet", "--bare", str(nbtools.ROOT), str(source)], check=True)
+    workdir = tmp_path / "content"
+    workdir.mkdir()
+    code = nbtools.BOOTSTRAP.replace(nbtools.REPO_URL, f"file://{source}")
+    code += "from utils import paths\nprint(paths.ROOT)\n"
+    for _ in range(2):  # the second run finds the clone instead of cloning again
+        result = subprocess.run([sys.executable, "-c", code], cwd=workdir, capture_output=True, text=True, check=True)
+        assert result.stdout.strip() == str(workdir / "sequence-models-companion")
