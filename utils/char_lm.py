@@ -6,16 +6,12 @@ Generated from notebooks/w1a2_dinosaur_island.ipynb by `make export`:
 edit the notebook's `exercise` and `export` cells, not this file.
 """
 
-import warnings
-
 import numpy as np
-
-warnings.filterwarnings("ignore", message="IProgress not found")  # without ipywidgets tqdm.auto uses a text bar
 from tqdm.auto import tqdm
 
 from utils.checks import check_shape
 from utils.paths import data_path
-from utils.rnn_numpy import rnn_backward, rnn_cell_forward, rnn_forward
+from utils.rnn_numpy import rnn_backward, rnn_cell_forward, rnn_forward, softmax
 
 VOCABULARY = "\nabcdefghijklmnopqrstuvwxyz"  # index 0 ends a name, a = 1 ... z = 26
 
@@ -257,10 +253,9 @@ def sample_lstm(generation_model, ix_to_char, n_names, rng, temperature=1.0, max
     drawn = np.zeros((n_names, max_length), dtype=int)  # (m, max_length), 0 = "\n"
     finished = np.zeros(n_names, dtype=bool)
     for t in range(max_length):
-        probabilities, a, c = (np.asarray(t) for t in generation_model([x, a, c], training=False))
+        probabilities, a, c = (np.asarray(out) for out in generation_model([x, a, c], training=False))
         logits = np.log(probabilities[:, 0, :].astype(np.float64) + 1e-12) / temperature  # (m, n_x)
-        p = np.exp(logits - logits.max(axis=1, keepdims=True))
-        idx = np.where(finished, 0, draw_indices(p / p.sum(axis=1, keepdims=True), rng))  # (m,)
+        idx = np.where(finished, 0, draw_indices(softmax(logits, axis=1), rng))  # (m,)
         drawn[:, t], finished = idx, finished | (idx == 0)
         if finished.all():
             break

@@ -12,6 +12,7 @@ import random
 import subprocess
 import sys
 import tempfile
+import warnings
 
 import numpy as np
 
@@ -134,6 +135,8 @@ def notebook(seed: int = 0, keras: bool = True, wants_gpu: bool = False) -> None
     """
     if on_colab():
         colab_install()
+    # Without ipywidgets, tqdm.auto falls back to a text progress bar (which stores well) and warns; say nothing.
+    warnings.filterwarnings("ignore", message="IProgress not found")
     from utils import plotting
 
     plotting.use_style()
