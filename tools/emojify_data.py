@@ -1,12 +1,12 @@
-"""Check the Emojify data set (data/emojify_train.csv, data/emojify_test.csv) against its rules.
+"""Check the Emojify data set (data/emojify_train.csv, emojify_dev.csv, emojify_test.csv) against its rules.
 
 The sentences are hand-written for notebooks/w2a2_emojify.ipynb; this script only checks them:
 
     python -m tools.emojify_data        # print sizes per class and SHA-256; exit 1 and list problems, if any
 
-Rules: a `sentence,label` header; labels 0-4; 3 to 12 lower-case words per sentence; at least 500 training and
-150 test sentences; in each split the largest class is at most 30% larger than the smallest; no sentence twice
-in a split and none in both splits. tests/test_emojify.py runs the same check.
+Rules: a `sentence,label` header; labels 0-4; 3 to 12 lower-case words per sentence; at least 500 training,
+150 development and 150 test sentences; in each split the largest class is at most 30% larger than the smallest;
+no sentence twice in a split and none in two splits. tests/test_emojify.py runs the same check.
 """
 
 import csv
@@ -16,8 +16,8 @@ from collections import Counter
 
 from utils.paths import data_path
 
-FILES = {"train": "emojify_train.csv", "test": "emojify_test.csv"}
-MIN_SIZE = {"train": 500, "test": 150}
+FILES = {"train": "emojify_train.csv", "dev": "emojify_dev.csv", "test": "emojify_test.csv"}
+MIN_SIZE = {"train": 500, "dev": 150, "test": 150}
 N_CLASSES = 5
 MAX_IMBALANCE = 1.3  # largest class / smallest class, per split
 MIN_WORDS, MAX_WORDS = 3, 12

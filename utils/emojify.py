@@ -19,9 +19,9 @@ from utils.paths import data_path, pretrained_path
 
 EMOJI = {0: "❤️", 1: "⚾", 2: "😄", 3: "😞", 4: "🍴"}
 CLASS_NAMES = {0: "heart", 1: "sport", 2: "joy", 3: "sad", 4: "food"}
-SPLITS = {"train": "emojify_train.csv", "test": "emojify_test.csv"}
+SPLITS = {"train": "emojify_train.csv", "dev": "emojify_dev.csv", "test": "emojify_test.csv"}
 WEIGHTS = "emojify_v2.weights.h5"
-MAX_LEN = 11  # words the shipped model reads: the longest training sentence, its `max_len`
+MAX_LEN = 12  # words the shipped model reads: the longest training sentence, its `max_len`
 
 # Contractions written out the way the training sentences spell them ("do not", "can not", "i am").
 _CONTRACTIONS = [(r"\bcan't\b", "can not"), (r"\bwon't\b", "will not"), (r"n't\b", " not"), (r"'m\b", " am"),
@@ -37,7 +37,11 @@ def label_to_emoji(label) -> str:
 
 
 def load_dataset(split: str) -> tuple[np.ndarray, np.ndarray]:
-    """(sentences (m,) of str, labels (m,) of int) of the 'train' or 'test' split, from data/emojify_<split>.csv."""
+    """(sentences (m,) of str, labels (m,) of int) of the 'train', 'dev' or 'test' split, from data/emojify_<split>.csv.
+
+    'dev' is the development (validation) set: written separately from the training sentences, like the test set,
+    and used to choose the training recipe; the test set is kept for the final score.
+    """
     if split not in SPLITS:
         raise ValueError(f"split must be one of {sorted(SPLITS)}, got {split!r}")
     with open(data_path(SPLITS[split]), newline="", encoding="utf-8") as file:
@@ -73,7 +77,7 @@ def predict(sentences: list[str]) -> list[int]:
     """Class labels 0-4 (see EMOJI) that the shipped V2 model gives to `sentences`.
 
     Each sentence is cleaned (`clean`: lower case, contractions written out, punctuation dropped); words that GloVe
-    does not know are skipped; only the first MAX_LEN (11) known words are read, the rest of a longer sentence is
+    does not know are skipped; only the first MAX_LEN (12) known words are read, the rest of a longer sentence is
     truncated. A sentence with no known word is read as all padding and still gets a label (the model's guess for
     an empty message), so check your text if that happens. The first call loads GloVe and the weights
     (pretrained/emojify_v2.weights.h5, a few seconds); the model is then kept for the life of the process.
