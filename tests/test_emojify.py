@@ -125,16 +125,13 @@ def test_predict_labels_clear_sentences():
     # "i failed my exam and feel awful" as joy. The dev and test scores below measure quality.
 
 
-def test_predict_matches_the_shipped_score_on_the_test_set():
-    X_test, Y_test = emojify.load_dataset("test")
-    accuracy = np.mean(np.array(emojify.predict(list(X_test))) == Y_test)
-    assert accuracy >= 0.82  # the notebook reports the exact figure (0.832 with the shipped weights)
-
-
-def test_predict_matches_the_shipped_score_on_the_dev_set():
-    X_dev, Y_dev = emojify.load_dataset("dev")
-    accuracy = np.mean(np.array(emojify.predict(list(X_dev))) == Y_dev)
-    assert accuracy >= 0.84  # 0.860 with the shipped weights; the weights shipped before the dev set scored 0.772
+# The notebook reports the exact figures with the shipped weights: test 0.832, dev 0.860 (the weights shipped before
+# the dev set existed scored 0.772 on it).
+@pytest.mark.parametrize("split, floor", [("test", 0.82), ("dev", 0.84)])
+def test_predict_matches_the_shipped_score(split, floor):
+    X, Y = emojify.load_dataset(split)
+    accuracy = np.mean(np.array(emojify.predict(list(X))) == Y)
+    assert accuracy >= floor
 
 
 def test_predict_handles_unknown_words_empty_and_long_sentences():

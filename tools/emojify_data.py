@@ -14,18 +14,19 @@ import hashlib
 import sys
 from collections import Counter
 
+from utils.emojify import CLASS_NAMES, SPLITS
 from utils.paths import data_path
 
-FILES = {"train": "emojify_train.csv", "dev": "emojify_dev.csv", "test": "emojify_test.csv"}
 MIN_SIZE = {"train": 500, "dev": 150, "test": 150}
-N_CLASSES = 5
+N_CLASSES = len(CLASS_NAMES)
+LABELS = {str(c) for c in range(N_CLASSES)}
 MAX_IMBALANCE = 1.3  # largest class / smallest class, per split
 MIN_WORDS, MAX_WORDS = 3, 12
 
 
 def read_rows(split: str) -> tuple[list[str], list[str]]:
     """(header, rows as [sentence, label] strings) of one split, read exactly as csv sees them."""
-    with open(data_path(FILES[split]), newline="", encoding="utf-8") as file:
+    with open(data_path(SPLITS[split]), newline="", encoding="utf-8") as file:
         rows = list(csv.reader(file))
     return rows[0], rows[1:]
 
@@ -33,13 +34,13 @@ def read_rows(split: str) -> tuple[list[str], list[str]]:
 def problems() -> list[str]:
     """Every broken rule, as a readable line; an empty list means the data set is fine."""
     found, seen = [], {}
-    for split in FILES:
+    for split in SPLITS:
         header, rows = read_rows(split)
         if header != ["sentence", "label"]:
             found.append(f"{split}: header is {header}, expected ['sentence', 'label']")
         counts = Counter()
         for line, row in enumerate(rows, start=2):
-            if len(row) != 2 or row[1] not in {str(c) for c in range(N_CLASSES)}:
+            if len(row) != 2 or row[1] not in LABELS:
                 found.append(f"{split} line {line}: expected 'sentence,label' with a label 0-{N_CLASSES - 1}: {row}")
                 continue
             sentence, label = row[0], int(row[1])
@@ -62,7 +63,7 @@ def problems() -> list[str]:
 def summary() -> str:
     """Sentences per class and SHA-256 of each file."""
     lines = []
-    for split, name in FILES.items():
+    for split, name in SPLITS.items():
         counts = Counter(int(row[1]) for row in read_rows(split)[1])
         digest = hashlib.sha256(data_path(name).read_bytes()).hexdigest()
         per_class = ", ".join(f"{c}: {counts[c]}" for c in range(N_CLASSES))
