@@ -121,11 +121,11 @@ def test_predict_labels_clear_sentences():
     sentences = ["i love you so much", "the pitcher threw a strike", "this is wonderful news",
                  "i failed my exam and feel awful", "let us cook pasta for dinner"]
     right = np.array(emojify.predict(sentences)) == np.arange(5)
-    assert right.sum() >= 4  # the wiring (labels in the right order); a model may miss one: the shipped one reads
-    # "i failed my exam and feel awful" as joy. The dev and test scores below measure quality.
+    assert right.sum() >= 4  # the wiring (labels in the right order); a retrained model may miss one (an earlier
+    # one read "i failed my exam and feel awful" as joy). The dev and test scores below measure quality.
 
 
-# The notebook reports the exact figures with the shipped weights: test 0.832, dev 0.860 (the weights shipped before
+# The notebook reports the exact figures with the shipped weights: test 0.837, dev 0.860 (the weights shipped before
 # the dev set existed scored 0.772 on it).
 @pytest.mark.parametrize("split, floor", [("test", 0.82), ("dev", 0.84)])
 def test_predict_matches_the_shipped_score(split, floor):
