@@ -81,7 +81,7 @@ def test_export_check_command_reports_staleness(tmp_path, monkeypatch):
     assert nbtools.main(["check"]) == 0
 
 
-def test_bootstrap_outside_the_repository_clones_it_once_and_imports_from_it(tmp_path, monkeypatch):
+def test_bootstrap_outside_the_repository_clones_it_once_and_imports_from_it(tmp_path):
     """What the setup cell does on Colab, with a local clone standing in for GitHub."""
     source = tmp_path / "github" / "sequence-models-companion"
     subprocess.run(["git", "clone", "--quiet", "--bare", str(nbtools.ROOT), str(source)], check=True)

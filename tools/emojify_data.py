@@ -14,14 +14,14 @@ import hashlib
 import sys
 from collections import Counter
 
-from utils.emojify import CLASS_NAMES, SPLITS
+from utils.emojify import CLASS_NAMES, MAX_LEN, SPLITS
 from utils.paths import data_path
 
 MIN_SIZE = {"train": 500, "dev": 150, "test": 150}
 N_CLASSES = len(CLASS_NAMES)
 LABELS = {str(c) for c in range(N_CLASSES)}
 MAX_IMBALANCE = 1.3  # largest class / smallest class, per split
-MIN_WORDS, MAX_WORDS = 3, 12
+MIN_WORDS, MAX_WORDS = 3, MAX_LEN  # the shipped model reads up to MAX_LEN words
 
 
 def read_rows(split: str) -> tuple[list[str], list[str]]:

@@ -153,7 +153,7 @@ def optimize(X, Y, a_prev, parameters, learning_rate=0.01, max_value=5.0):
     if len(X) != len(Y):
         raise ValueError(f"X and Y must have the same length, got {len(X)} and {len(Y)}")
     Wya = parameters["Wya"]
-    x = one_hot_batch([X], Wya.shape[0])  # (n_x, 1, T)
+    x = one_hot_batch([X], parameters["Wax"].shape[1])  # (n_x, 1, T)
     a, y_hat, caches = rnn_forward(x, a_prev, parameters)  # (n_a, 1, T), (n_y, 1, T)
     steps = np.arange(len(Y))
     loss = -float(np.sum(np.log(y_hat[Y, 0, steps])))

@@ -41,7 +41,9 @@ def one_step_attention(a, s_prev, shared=None, return_alphas=False):
     Returns context (m, 1, 2*n_a), and with return_alphas the weights alphas (m, Tx, 1), which sum to 1 over Tx.
     """
     if shared is None:
-        shared = _default_attention_layers.setdefault(a.shape[1], attention_layers(a.shape[1]))
+        if a.shape[1] not in _default_attention_layers:  # build the layers once per Tx, not on every call
+            _default_attention_layers[a.shape[1]] = attention_layers(a.shape[1])
+        shared = _default_attention_layers[a.shape[1]]
     s_prev = shared.repeator(s_prev)  # (m, Tx, n_s)
     concat = shared.concatenator([a, s_prev])  # (m, Tx, 2*n_a + n_s)
     e = shared.densor1(concat)  # (m, Tx, 10)

@@ -117,11 +117,6 @@ def normalize(text: str) -> str:
     return " ".join(text.split())
 
 
-def random_date(rng) -> date:
-    """A date drawn uniformly from FIRST_DATE .. LAST_DATE with the generator `rng` (a random.Random)."""
-    return date.fromordinal(rng.randint(FIRST_DATE.toordinal(), LAST_DATE.toordinal()))
-
-
 def load_date(fake: Faker) -> tuple[str, str, str]:
     """One example: (human text as written, ISO date, format family). Draws again when the text is too long."""
     rng = fake.random

@@ -85,7 +85,7 @@ def predict(sentences: list[str]) -> list[int]:
     Raises TypeError, naming the problem, when `sentences` is not a list (or tuple) of strings; wrap a single
     string in a list.
     """
-    if isinstance(sentences, str) or not isinstance(sentences, list | tuple):
+    if not isinstance(sentences, list | tuple):
         raise TypeError(f"sentences must be a list of strings, got {type(sentences).__name__}"
                          + ("; wrap a single sentence in a list: predict([sentence])" if isinstance(sentences, str)
                             else ""))
@@ -94,9 +94,7 @@ def predict(sentences: list[str]) -> list[int]:
         raise TypeError(f"sentences must all be strings; not strings at (position, type): {wrong[:5]}")
     if not sentences:
         return []
-    from utils.emojify_models import sentences_to_indices
+    from utils.emojify_models import predict_v2
 
     model, word_to_index = _shipped_model()
-    indices = sentences_to_indices([clean(s) for s in sentences], word_to_index, MAX_LEN)  # (m, MAX_LEN)
-    probabilities = np.asarray(model(indices, training=False))  # (m, 5)
-    return [int(label) for label in np.argmax(probabilities, axis=1)]
+    return [int(label) for label in predict_v2([clean(s) for s in sentences], model, word_to_index, MAX_LEN)]

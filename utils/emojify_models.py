@@ -155,3 +155,9 @@ def load_head_weights(model, path):
     """Load weights written by `save_head_weights` into a freshly built Emojify_V2 `model`; return the model."""
     trainable_head(model).load_weights(str(path))
     return model
+
+
+def predict_v2(X, model, word_to_index, max_len):
+    """Labels (m,) that the V2 `model` gives to the sentences X, read through `sentences_to_indices`."""
+    probabilities = model(sentences_to_indices(X, word_to_index, max_len), training=False)  # (m, 5)
+    return np.argmax(np.asarray(probabilities), axis=1)
