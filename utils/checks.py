@@ -2,6 +2,10 @@
 
 Taught in notebooks/w1a1_rnn_step_by_step.ipynb: `check_shape` and `check_close` in section 1 (the RNN
 cell), `numerical_gradient` and `gradient_check` in section 4 (backpropagation through time).
+
+The second half is the argument validation that every public function in `utils/` uses (`check_array`,
+`check_number`, `check_strings`, `check_labels`, ...), and the `errors="raise" | "coerce"` convention of
+functions that read free text (`check_errors`, `unreadable`). Keep validation here, not in copies.
 """
 
 from collections.abc import Callable
@@ -29,8 +33,12 @@ def check_close(actual, expected, name: str = "value", atol: float = 1e-6) -> fl
 
 
 def relative_error(a, b) -> float:
-    """||a - b|| / (||a|| + ||b||), the usual yardstick of a gradient check (0 when both are zero)."""
-    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    """||a - b|| / (||a|| + ||b||), the usual yardstick of a gradient check (0 when both are zero).
+
+    `a` and `b` must have the same shape (no broadcasting) and be finite: a NaN gradient is an error, not 0.
+    """
+    a, b = check_array(a, "a"), check_array(b, "b")
+    check_shape(b, a.shape, "b")
     denominator = np.linalg.norm(a) + np.linalg.norm(b)
     return float(np.linalg.norm(a - b) / denominator) if denominator > 0 else 0.0
 
@@ -40,6 +48,8 @@ def numerical_gradient(f: Callable[[], float], x: np.ndarray, eps: float = 1e-6)
 
     `x` is nudged in place, one entry at a time, and restored, so `f` reads it by reference.
     """
+    if not isinstance(x, np.ndarray):
+        raise TypeError(f"x must be a numpy array (it is nudged in place), got {describe(x)}")
     if x.dtype != np.float64:
         raise ValueError(f"numerical_gradient needs a float64 array to be accurate, got {x.dtype}")
     grad = np.zeros_like(x)
@@ -56,5 +66,145 @@ def numerical_gradient(f: Callable[[], float], x: np.ndarray, eps: float = 1e-6)
 
 def gradient_check(f: Callable[[], float], x: np.ndarray, analytic, eps: float = 1e-6) -> float:
     """Relative error between the analytic gradient of `f` with respect to `x` and finite differences."""
-    check_shape(analytic, x.shape, "analytic gradient")
-    return relative_error(analytic, numerical_gradient(f, x, eps))
+    analytic = check_array(analytic, "analytic gradient", shape=x.shape)
+    numeric = check_array(numerical_gradient(f, x, eps), "numerical gradient (f returned NaN or inf)")
+    return relative_error(analytic, numeric)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Argument validation shared by every module (one place, so every public function answers bad input alike).
+# Each function names the argument and what was expected, and raises TypeError for the wrong kind of thing,
+# ValueError for the right kind with a wrong value. None of them converts silently.
+
+def describe(value) -> str:
+    """A short description of `value` for an error message: its type and, when short, its repr."""
+    text = repr(value)
+    return f"{type(value).__name__} {text}" if len(text) <= 40 else type(value).__name__
+
+
+def check_array(value, name: str, *, ndim: int | None = None, shape: tuple | None = None,
+                finite: bool = True, dtype=np.float64) -> np.ndarray:
+    """`value` as a numeric numpy array of `dtype`, or a clear error naming `name`.
+
+    TypeError for strings, None, dicts and arrays of non-numbers; ValueError for the wrong number of axes,
+    the wrong shape (`None` in `shape` accepts any size on that axis: no broadcasting, (3,) is not (3, 1)),
+    or, when `finite`, a NaN or infinite entry.
+    """
+    if isinstance(value, str | bytes | dict | set) or value is None:
+        raise TypeError(f"{name} must be a numeric array, got {describe(value)}")
+    try:
+        array = np.asarray(value)
+        if array.dtype.kind not in "biuf":
+            raise TypeError
+        array = array.astype(dtype, copy=False)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a numeric array, got {describe(value)}") from None
+    if ndim is not None and array.ndim != ndim:
+        raise ValueError(f"{name} must have {ndim} axes, got shape {array.shape}")
+    if shape is not None:
+        check_shape(array, shape, name)
+    if finite and array.size and not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} has NaN or infinite entries ({int(np.sum(~np.isfinite(array)))} of {array.size})")
+    return array
+
+
+def check_number(value, name: str, *, low: float | None = None, high: float | None = None,
+                 low_open: bool = False, integer: bool = False) -> float | int:
+    """`value` as a finite Python number in [low, high] (low excluded when `low_open`), or a clear error.
+
+    Booleans, strings and NaN are refused; `integer` also refuses 2.5 (but takes 3.0 and numpy integers).
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+        raise TypeError(f"{name} must be a {'whole ' if integer else ''}number, got {describe(value)}")
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value}")
+    if integer:
+        if value != int(value):
+            raise ValueError(f"{name} must be a whole number, got {value}")
+        value = int(value)
+    else:
+        value = float(value)
+    below = low is not None and (value <= low if low_open else value < low)
+    if below or (high is not None and value > high):
+        lower = "" if low is None else f"{'above' if low_open else 'at least'} {low:g}"
+        upper = "" if high is None else f"at most {high:g}"
+        raise ValueError(f"{name} must be {' and '.join(p for p in (lower, upper) if p)}, got {value}")
+    return value
+
+
+def check_string(value, name: str, *, allow_empty: bool = False) -> str:
+    """`value` if it is a str (non-blank unless `allow_empty`), else a clear error naming `name`."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string, got {describe(value)}")
+    if not allow_empty and not value.strip():
+        raise ValueError(f"{name} is empty: give some text")
+    return value
+
+
+def check_strings(values, name: str, *, allow_empty_list: bool = False) -> list[str]:
+    """A list, tuple or 1-D numpy array of strings as a list; a bare string is refused, not read letter by letter."""
+    if isinstance(values, str | bytes):
+        raise TypeError(f"{name} must be a list of strings, got a single string {values!r}: wrap it in a list")
+    if isinstance(values, np.ndarray):
+        if values.ndim != 1:
+            raise ValueError(f"{name} must be a 1-D array of strings, got shape {values.shape}")
+        values = values.tolist()
+    if not isinstance(values, list | tuple):
+        raise TypeError(f"{name} must be a list of strings, got {describe(values)}")
+    wrong = [(i, type(v).__name__) for i, v in enumerate(values) if not isinstance(v, str)]
+    if wrong:
+        raise TypeError(f"{name} must hold only strings; not strings at (position, type): {wrong[:5]}")
+    if not values and not allow_empty_list:
+        raise ValueError(f"{name} is empty: give at least one string")
+    return list(values)
+
+
+def check_labels(values, name: str, n_classes: int) -> np.ndarray:
+    """Integer class labels in 0 .. n_classes-1 as a 1-D int64 array (floats such as 2.0 are accepted)."""
+    array = check_array(values, name, ndim=1)
+    if not np.all(array == np.round(array)):
+        raise ValueError(f"{name} must hold whole-number class labels, got {array[array != np.round(array)][:5]}")
+    bad = array[(array < 0) | (array >= n_classes)]
+    if bad.size:
+        raise ValueError(f"{name} must hold labels 0 to {n_classes - 1}, got {sorted(set(bad.astype(int)))[:5]}")
+    return array.astype(np.int64)
+
+
+def check_same_length(**named) -> int:
+    """The common length of the named sequences, or ValueError listing each name and its length."""
+    lengths = {name: len(value) for name, value in named.items()}
+    if len(set(lengths.values())) > 1:
+        raise ValueError("these must have the same length: " + ", ".join(f"{n} {k}" for n, k in lengths.items()))
+    return next(iter(lengths.values()))
+
+
+def check_choice(value, name: str, choices) -> object:
+    """`value` if it is one of `choices`, else ValueError listing them."""
+    choices = list(choices)
+    if not isinstance(value, str | int | float | tuple | type(None)) or value not in choices:
+        raise ValueError(f"{name} must be one of {choices}, got {describe(value)}")
+    return value
+
+
+def check_keys(mapping, keys, name: str) -> None:
+    """TypeError unless `mapping` is a dict; ValueError naming any of `keys` it lacks."""
+    if not isinstance(mapping, dict):
+        raise TypeError(f"{name} must be a dict, got {describe(mapping)}")
+    missing = [key for key in keys if key not in mapping]
+    if missing:
+        raise ValueError(f"{name} lacks the keys {missing}")
+
+
+ERRORS = ("raise", "coerce")
+
+
+def check_errors(errors) -> str:
+    """The `errors=` convention of every function that reads free text (pandas' own): "raise" or "coerce"."""
+    return check_choice(errors, "errors", ERRORS)
+
+
+def unreadable(message: str, errors: str):
+    """Raise ValueError(message) under errors="raise"; return None under errors="coerce"."""
+    if errors == "coerce":
+        return None
+    raise ValueError(message)
