@@ -2,8 +2,8 @@
 
 A number in a markdown cell must appear, as printed or rounded from a printed value, in the output or the
 source of a code cell above it. Not counted as claims: LaTeX maths, `code`, links and image addresses,
-numbers glued to letters (W1A2, 6B, 3CosMul, 50-d, 2-D), whole numbers up to 12, a heading's section
-number, and the numbers a notebook lists in its metadata (`companion.published_numbers`): facts it cites
+numbers glued to letters (W1A2, 6B, 3CosMul, 50-d, 2-D), whole numbers up to 12, years (1900 to 2050,
+as in citations and example dates), a heading's section number, and the numbers a notebook lists in its metadata (`companion.published_numbers`): facts it cites
 from the course or a paper, each with its source in the prose.
 
     python -m tools.prose_numbers            # list every unshown number, notebook by notebook
@@ -50,7 +50,8 @@ def is_claim(token: str) -> bool:
     if token in ALLOWED:
         return False
     number = value(token)
-    return not (number == int(number) and abs(number) <= SMALLEST_CLAIM and "." not in token)
+    whole = number == int(number) and "." not in token and "," not in token and "%" not in token
+    return not (whole and (abs(number) <= SMALLEST_CLAIM or 1900 <= number <= 2050))
 
 
 def shown(token: str, printed: list[float]) -> bool:
