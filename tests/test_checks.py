@@ -1,7 +1,23 @@
 import numpy as np
 import pytest
 
-from utils.checks import check_close, check_shape, gradient_check, numerical_gradient, relative_error
+from utils.checks import (
+    check_array,
+    check_choice,
+    check_close,
+    check_errors,
+    check_keys,
+    check_labels,
+    check_number,
+    check_same_length,
+    check_shape,
+    check_string,
+    check_strings,
+    gradient_check,
+    numerical_gradient,
+    relative_error,
+    unreadable,
+)
 
 
 def test_check_shape_accepts_matching_shape_and_wildcards():
@@ -51,10 +67,6 @@ def test_gradient_check_separates_right_from_wrong_gradients():
 
 
 # --- the shared argument validation -------------------------------------------------------------------
-from utils.checks import (  # noqa: E402
-    check_array, check_choice, check_errors, check_keys, check_labels, check_number, check_same_length,
-    check_string, check_strings, unreadable,
-)
 
 
 def test_relative_error_refuses_nan_and_shapes_that_would_broadcast():

@@ -18,10 +18,10 @@ from tools import notebooks as nbtools
 ALLOWED = {"1e-6", "1e-7", "1e-8", "1e-12", "0.5", "100", "1000", "1,000", "10,000", "1.0", "0.0"}
 SMALLEST_CLAIM = 12  # whole numbers up to this are counts of things ("3 gates", "step 1"), not measurements
 
-_MATH = re.compile(r"\$\$.*?\$\$|\$[^$\n]+\$|\\\(.*?\\\)|\\\[.*?\\\]", re.S)
-_CODE = re.compile(r"```.*?```|`[^`\n]*`", re.S)
+_MATH = re.compile(r"\$\$.*?\$\$|\$[^$\n]+\$|\\\(.*?\\\)|\\\[.*?\\\]", re.DOTALL)
+_CODE = re.compile(r"```.*?```|`[^`\n]*`", re.DOTALL)
 _LINK = re.compile(r"\]\([^)]*\)|<[^>]+>|https?://\S+")
-_HEADING_NUMBER = re.compile(r"^(#+\s*)[\d.]+\s", re.M)
+_HEADING_NUMBER = re.compile(r"^(#+\s*)[\d.]+\s", re.MULTILINE)
 _NUMBER = re.compile(r"(?<![\w.,\-/])[−-]?\d[\d,]*(?:\.\d+)?(?:e-?\d+)?%?(?![\w\-/]|\.\d)")
 
 

@@ -206,5 +206,5 @@ def check_errors(errors) -> str:
 def unreadable(message: str, errors: str):
     """Raise ValueError(message) under errors="raise"; return None under errors="coerce"."""
     if errors == "coerce":
-        return None
+        return
     raise ValueError(message)
