@@ -11,8 +11,10 @@ NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 
 .PHONY: lab test install system export notebooks figures lint clean
 
+# JupyterLab serves the repository root (so data/ and utils/ are reachable) and opens its file browser on notebooks/.
 lab: system install
-	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/
+	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) --ServerApp.root_dir="$(CURDIR)" \
+		--LabApp.default_url=/lab/tree/notebooks
 
 test: system install
 	$(if $(OFFLINE),,@echo "note: cannot switch the network off here (no 'unshare -n'); running online")

@@ -2,6 +2,7 @@
 
 import ast
 import json
+import os
 import subprocess
 import sys
 
@@ -81,14 +82,39 @@ def test_export_check_command_reports_staleness(tmp_path, monkeypatch):
     assert nbtools.main(["check"]) == 0
 
 
-def test_bootstrap_outside_the_repository_clones_it_once_and_imports_from_it(tmp_path):
-    """What the setup cell does on Colab, with a local clone standing in for GitHub."""
+def bootstrap_run(tmp_path, env_extra, url=None):
+    """Run the setup cell's bootstrap in an empty folder outside the repository; return the finished process."""
+    workdir = tmp_path / "content"
+    workdir.mkdir(exist_ok=True)
+    code = nbtools.BOOTSTRAP.replace(nbtools.REPO_URL, url or nbtools.REPO_URL)
+    code += "from utils import paths\nprint(paths.ROOT)\n"
+    env = {key: value for key, value in os.environ.items() if not key.startswith("SEQ_MODELS_")} | env_extra
+    return subprocess.run([sys.executable, "-c", code], cwd=workdir, capture_output=True, text=True, env=env, check=False)
+
+
+def test_bootstrap_outside_the_repository_clones_only_when_asked_and_only_once(tmp_path):
+    """What the setup cell does on Colab, with SEQ_MODELS_CLONE=1 and a local clone standing in for GitHub."""
     source = tmp_path / "github" / "sequence-models-companion"
     subprocess.run(["git", "clone", "--quiet", "--bare", str(nbtools.ROOT), str(source)], check=True)
-    workdir = tmp_path / "content"
-    workdir.mkdir()
-    code = nbtools.BOOTSTRAP.replace(nbtools.REPO_URL, f"file://{source}")
-    code += "from utils import paths\nprint(paths.ROOT)\n"
-    for _ in range(2):  # the second run finds the clone instead of cloning again
-        result = subprocess.run([sys.executable, "-c", code], cwd=workdir, capture_output=True, text=True, check=True)
-        assert result.stdout.strip() == str(workdir / "sequence-models-companion")
+    outputs = [bootstrap_run(tmp_path, {"SEQ_MODELS_CLONE": "1"}, f"file://{source}") for _ in range(2)]
+    clone = tmp_path / "content" / "sequence-models-companion"
+    assert [result.stdout.strip().splitlines()[-1] for result in outputs] == [str(clone)] * 2
+    assert "Cloning" in outputs[0].stdout and "Cloning" not in outputs[1].stdout  # the second run reuses it
+
+
+def test_bootstrap_outside_the_repository_and_off_colab_stops_with_advice_and_clones_nothing(tmp_path):
+    result = bootstrap_run(tmp_path, {})
+    assert result.returncode != 0
+    assert "SEQ_MODELS_ROOT" in result.stderr and "not inside a checkout" in result.stderr
+    assert list((tmp_path / "content").iterdir()) == []
+
+
+def test_bootstrap_finds_a_checkout_named_by_seq_models_root(tmp_path):
+    result = bootstrap_run(tmp_path, {"SEQ_MODELS_ROOT": str(nbtools.ROOT)})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(nbtools.ROOT)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_stored_kernelspec_is_what_ipykernel_writes_so_opening_changes_nothing(path):
+    assert nbtools.read(path).metadata.get("kernelspec") == nbtools.KERNELSPEC

@@ -18,22 +18,33 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 EXPORTED_TAGS = ("export", "exercise")
 
-# The first lines of every notebook's `setup` cell: find the repository, or clone it when outside it (Colab).
+# The first lines of every notebook's `setup` cell: find the repository; clone it only on Colab (or when asked).
 REPO_URL = "https://github.com/sequence-models-companion/sequence-models-companion"
 BOOTSTRAP = f'''\
-# Find the repository's helpers; outside the repository (e.g. on Colab) fetch it first.
+# Find the repository's helpers (utils/). Only on Colab, or with SEQ_MODELS_CLONE=1, is it cloned from GitHub.
+import os
 import pathlib
 import subprocess
 import sys
 
 REPO_URL = "{REPO_URL}"
-root = next((p for p in (pathlib.Path.cwd(), *pathlib.Path.cwd().parents) if (p / "utils/paths.py").is_file()), None)
-if root is None:
+here = pathlib.Path.cwd()
+root = next((p for p in (here, *here.parents) if (p / "utils/paths.py").is_file()), None)
+if root is None and os.environ.get("SEQ_MODELS_ROOT"):
+    root = pathlib.Path(os.environ["SEQ_MODELS_ROOT"]).resolve()
+if root is None and ("google.colab" in sys.modules or os.environ.get("SEQ_MODELS_CLONE") == "1"):
     root = pathlib.Path(REPO_URL.rsplit("/", 1)[1]).resolve()
     if not root.is_dir():
+        print(f"Cloning {{REPO_URL}} into {{root}}")
         subprocess.run(["git", "clone", "--quiet", "--depth=1", REPO_URL, str(root)], check=True)
+if root is None or not (root / "utils/paths.py").is_file():
+    raise SystemExit(f"This notebook needs the repository's utils/ folder, and {{here}} is not inside a checkout. "
+                     "Open the notebook from a checkout, or set SEQ_MODELS_ROOT to a checkout's path, "
+                     "or set SEQ_MODELS_CLONE=1 to clone the repository here.")
 sys.path.insert(0, str(root))
 '''
+# What ipykernel writes: a notebook that stores anything else is marked modified as soon as it opens.
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
 
 def notebook_paths() -> list[Path]:
