@@ -9,7 +9,7 @@ APT_PACKAGES := espeak-ng flite festival festvox-kallpc16k sox libsox-fmt-all ff
 OFFLINE := $(shell tools/offline true 2>/dev/null && echo tools/offline)
 NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 
-.PHONY: lab test install system export notebooks figures lint clean
+.PHONY: lab test install system export exercises notebooks figures lint clean
 
 # JupyterLab serves the repository root (so data/ and utils/ are reachable) and opens its file browser on notebooks/.
 lab: system install
@@ -45,6 +45,10 @@ system:
 # Write the notebooks' exercise cells to their modules in utils/ (the test suite checks they are current).
 export: install
 	$(BIN)/python -m tools.notebooks export
+
+# Write the learner versions of the notebooks to exercises/ (solutions replaced by stubs, outputs cleared).
+exercises: install
+	$(BIN)/python -m tools.exercises write
 
 # Re-execute every notebook in place, so the committed copies show fresh outputs.
 notebooks: export
