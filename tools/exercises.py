@@ -93,7 +93,7 @@ def mark(source: str) -> str:
         return source
     node = next(n for n in ast.parse(source).body if isinstance(n, ast.FunctionDef | ast.ClassDef))
     if isinstance(node, ast.ClassDef):
-        raise ValueError(f"mark the methods of class {node.name} by hand")
+        raise TypeError(f"mark the methods of class {node.name} by hand")
     body = node.body[1:] if isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant) \
         else node.body
     lines = source.splitlines()
