@@ -1,0 +1,118 @@
+"""utils.ner: seeded synthetic résumé lines and hand-written ones, with BIO tags aligned to the words of the text."""
+
+import pytest
+
+from utils.ner import (
+    ENTITY_TYPES,
+    HELD_OUT_TEMPLATES,
+    TAGS,
+    TRAIN_TEMPLATES,
+    Entity,
+    bio_tags,
+    entities_from_tags,
+    load_handwritten,
+    make_resume_lines,
+    parse_marked,
+    tokenize,
+)
+
+
+@pytest.fixture(scope="module")
+def lines():
+    return {"train": make_resume_lines(120, seed=5), "test": make_resume_lines(50, seed=5, split="test"),
+            "handwritten": load_handwritten()}
+
+
+def test_the_same_seed_gives_the_same_lines_and_another_seed_others():
+    first = make_resume_lines(12, seed=7)
+    assert make_resume_lines(12, seed=7) == first
+    assert make_resume_lines(12, seed=8) != first
+
+
+@pytest.mark.parametrize("split", ["train", "test", "handwritten"])
+def test_every_entity_is_the_text_between_its_offsets(lines, split):
+    for line in lines[split]:
+        assert line.entities
+        for entity in line.entities:
+            assert line.text[entity.start:entity.end] == entity.text and entity.label in ENTITY_TYPES
+
+
+@pytest.mark.parametrize("split", ["train", "test", "handwritten"])
+def test_tags_mark_each_entity_with_b_then_i_and_read_back_to_the_same_entities(lines, split):
+    for line in lines[split]:
+        tokens, tags = line.tokens, line.tags
+        assert len(tags) == len(tokens) and set(tags) <= set(TAGS)
+        assert sum(tag.startswith("B-") for tag in tags) == len(line.entities)
+        assert entities_from_tags(line.text, tokens, tags) == list(line.entities)
+
+
+@pytest.mark.parametrize("split", ["train", "test", "handwritten"])
+def test_every_entity_type_occurs(lines, split):
+    assert {entity.label for line in lines[split] for entity in line.entities} == set(ENTITY_TYPES)
+
+
+def test_held_out_lines_come_from_templates_the_training_lines_never_use(lines):
+    assert not set(TRAIN_TEMPLATES) & set(HELD_OUT_TEMPLATES)
+    assert {line.source for line in lines["train"]} == set(TRAIN_TEMPLATES)
+    assert {line.source for line in lines["test"]} == set(HELD_OUT_TEMPLATES)
+
+
+def test_there_are_at_least_fifty_hand_written_lines_all_different(lines):
+    texts = [line.text for line in lines["handwritten"]]
+    assert len(texts) >= 50 and len(set(texts)) == len(texts)
+
+
+def test_words_are_split_at_spaces_and_at_punctuation_on_their_edges():
+    text = "Skills: C++, Node.js (5+ years); mail jane.doe@mail.com. B.Sc. O'Neil"
+    tokens = tokenize(text)
+    assert [token.text for token in tokens] == ["Skills", ":", "C++", ",", "Node.js", "(", "5+", "years", ")", ";",
+                                                "mail", "jane.doe@mail.com", ".", "B.Sc", ".", "O'Neil"]
+    assert all(text[token.start:token.end] == token.text for token in tokens)
+
+
+def test_an_entity_is_tagged_b_on_its_first_word_and_i_on_the_rest():
+    text = "Asha Iyer lives in Pune, India."
+    tags = bio_tags(text, [Entity("NAME", 0, 9, "Asha Iyer"), Entity("LOCATION", 19, 30, "Pune, India")])
+    assert tags == ["B-NAME", "I-NAME", "O", "O", "B-LOCATION", "I-LOCATION", "I-LOCATION", "O"]
+
+
+@pytest.mark.parametrize("entities, words", [
+    ([("NAME", 0, 3)], "word boundaries"),  # "Ash" inside "Asha"
+    ([("NAME", 0, 9), ("NAME", 5, 9)], "overlaps"),
+    ([("PERSON", 0, 9)], "entity label"),
+])
+def test_entities_that_do_not_fit_the_words_are_refused(entities, words):
+    with pytest.raises(ValueError, match=words):
+        bio_tags("Asha Iyer lives in Pune.", entities)
+
+
+def test_an_i_tag_without_a_b_before_it_still_starts_an_entity():
+    text = "Asha Iyer"
+    assert entities_from_tags(text, tokenize(text), ["I-NAME", "I-NAME"]) == [Entity("NAME", 0, 9, "Asha Iyer")]
+    assert entities_from_tags(text, tokenize(text), ["B-NAME", "I-COMPANY"]) == [
+        Entity("NAME", 0, 4, "Asha"), Entity("COMPANY", 5, 9, "Iyer")]
+
+
+def test_marked_up_lines_become_text_and_spans():
+    line = parse_marked("[Asha Iyer](NAME) joined [Kestrel Health](COMPANY) in [2019](GRADUATION_YEAR).")
+    assert line.text == "Asha Iyer joined Kestrel Health in 2019."
+    assert line.entities == (Entity("NAME", 0, 9, "Asha Iyer"), Entity("COMPANY", 17, 31, "Kestrel Health"),
+                             Entity("GRADUATION_YEAR", 35, 39, "2019"))
+
+
+@pytest.mark.parametrize("line, error, words", [
+    ("[Asha](PERSON) is here", ValueError, "label"),
+    ("[Asha Iyer(NAME) is here", ValueError, "markup"),
+    ("   ", ValueError, "empty"),
+    (None, TypeError, "string"),
+])
+def test_bad_markup_is_refused_with_a_clear_error(line, error, words):
+    with pytest.raises(error, match=words):
+        parse_marked(line)
+
+
+@pytest.mark.parametrize("kwargs, error", [({"n": 0}, ValueError), ({"n": 2.5}, ValueError), ({"n": "3"}, TypeError),
+                                           ({"n": 3, "split": "dev"}, ValueError)])
+def test_the_generator_refuses_bad_arguments(kwargs, error):
+    with pytest.raises(error):
+        make_resume_lines(**kwargs)

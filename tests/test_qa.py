@@ -1,0 +1,66 @@
+"""utils.qa: seeded bAbI-style stories whose answer is a word of the story, at the character span given."""
+
+import re
+
+import pytest
+
+from utils.qa import TASKS, make_stories
+
+
+@pytest.fixture(scope="module")
+def stories():
+    return {task: make_stories(200, task, seed=3) for task in TASKS}
+
+
+@pytest.mark.parametrize("task", TASKS)
+def test_the_same_seed_gives_the_same_stories_and_another_seed_others(task):
+    assert make_stories(10, task, seed=1) == make_stories(10, task, seed=1)
+    assert make_stories(10, task, seed=1) != make_stories(10, task, seed=2)
+
+
+@pytest.mark.parametrize("task", TASKS)
+def test_the_answer_is_the_text_at_its_span_inside_the_supporting_sentence(stories, task):
+    for story in stories[task]:
+        assert story.context[story.start:story.end] == story.answer and story.task == task
+        starts = [0] + [match.end() + 1 for match in re.finditer(r"\.(?= )", story.context)]  # of each sentence
+        start = starts[story.supporting]
+        end = story.context.index(".", start) + 1
+        assert start <= story.start < story.end < end
+
+
+def relation_answer(story):
+    """The answer a reader finds by looking the question up among the story's "The a is d of the b." facts."""
+    facts = re.findall(r"The (\w+) is (\w+) of the (\w+)\.", story.context)
+    if match := re.fullmatch(r"What is (\w+) of the (\w+)\?", story.question):
+        found = {a for a, d, b in facts if (d, b) == match.groups()}
+    else:
+        a_asked, d_asked = re.fullmatch(r"What is the (\w+) (\w+) of\?", story.question).groups()
+        found = {b for a, d, b in facts if (a, d) == (a_asked, d_asked)}
+    assert len(found) == 1, story
+    return found.pop()
+
+
+@pytest.mark.parametrize("task", ["two_arguments", "distractors"])
+def test_relation_questions_have_the_one_answer_the_facts_give(stories, task):
+    assert all(relation_answer(story) == story.answer for story in stories[task])
+
+
+def test_two_argument_stories_state_two_facts_and_distractor_stories_add_people_moving(stories):
+    assert all(story.context.count(".") == 2 for story in stories["two_arguments"])
+    for story in stories["distractors"]:
+        assert len(re.findall(r"The \w+ is \w+ of the \w+\.", story.context)) == 4
+        assert 2 <= story.context.count(".") - 4 <= 4
+
+
+def test_where_is_someone_is_answered_by_the_last_place_they_went(stories):
+    for story in stories["single_fact"]:
+        person = re.fullmatch(r"Where is (\w+)\?", story.question).group(1)
+        places = re.findall(rf"{person} [a-z ]+ the (\w+)\.", story.context)
+        assert places and places[-1] == story.answer
+
+
+@pytest.mark.parametrize("kwargs, error", [({"n": 0}, ValueError), ({"n": 5, "task": "yes_no"}, ValueError),
+                                           ({"n": "5"}, TypeError)])
+def test_the_generator_refuses_bad_arguments(kwargs, error):
+    with pytest.raises(error):
+        make_stories(**kwargs)
