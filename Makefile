@@ -55,8 +55,8 @@ exercises: install
 notebooks: export
 	for nb in $(NOTEBOOKS); do $(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=1800 $$nb || exit 1; done
 
-figures:
-	$(PYTHON) tools/make_figures.py
+figures: install
+	$(BIN)/python tools/make_figures.py
 
 lint: install
 	$(BIN)/ruff check .

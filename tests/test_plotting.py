@@ -1,7 +1,10 @@
 import numpy as np
 import pytest
 
+from tools import notebooks as nbtools
 from utils import plotting
+
+NOTEBOOKS = nbtools.notebook_paths()
 
 
 def test_heatmap_labels_its_axes():
@@ -25,3 +28,31 @@ def test_plot_history_draws_train_and_validation():
 def test_plot_history_names_a_missing_metric():
     with pytest.raises(KeyError, match="accuracy"):
         plotting.plot_history({"loss": [1.0]}, metric="accuracy")
+
+
+def test_show_image_sends_an_svg_with_its_png_copy(monkeypatch):
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda *objects, **options: shown.append((objects, options)))
+    plotting.show_image("lstm_cell.svg")
+    (bundle,), options = shown[0]
+    assert options["raw"] and {"image/svg+xml", "image/png"} <= set(bundle)
+
+
+def test_show_image_names_a_missing_figure():
+    with pytest.raises(FileNotFoundError, match="no_such_figure.svg"):
+        plotting.show_image("no_such_figure.svg")
+
+
+def test_every_svg_in_images_has_a_png_copy():
+    from utils.paths import IMAGES
+
+    assert [svg.name for svg in IMAGES.glob("*.svg") if not svg.with_suffix(".png").exists()] == []
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[path.stem for path in NOTEBOOKS])
+def test_no_notebook_stores_an_svg_without_a_png_beside_it(path):
+    # An untrusted notebook (a fresh clone in JupyterLab) does not render SVG outputs; with no PNG in the same
+    # output it shows only the text, such as "<IPython.core.display.SVG object>".
+    svg_only = [i for i, cell in enumerate(nbtools.code_cells(nbtools.read(path))) for output in cell.outputs
+                if "image/svg+xml" in output.get("data", {}) and "image/png" not in output["data"]]
+    assert svg_only == [], f"code cells {svg_only} show an SVG with no PNG fallback (use utils.plotting.show_image)"

@@ -1,14 +1,17 @@
 """Draw the diagrams used by the W1A1 "RNN step by step" notebook.
 
 The figures are hand-placed SVG written with the standard library only, so
-they need no plotting package and come out byte-identical on every run.
+they come out byte-identical on every run. Each SVG also gets a PNG copy,
+rendered by resvg (the `resvg-py` wheel in requirements.txt): notebooks show
+the two together (`utils.plotting.show_image`), so that JupyterLab can show
+the PNG in an untrusted notebook, where it does not render SVG outputs.
 
-Run from anywhere:
+Run from the repository root (or `make figures`):
 
-    python3 tools/make_figures.py
+    .venv/bin/python tools/make_figures.py
 
 It (re)writes images/rnn_cell.svg, images/rnn_unrolled.svg,
-images/lstm_cell.svg and images/gru_cell.svg in the repository root.
+images/lstm_cell.svg and images/gru_cell.svg, and a .png beside each.
 
 Labels use a tiny markup: ``x_{ab}`` is a subscript and ``x^{ab}`` a
 superscript, so ``a^{⟨t−1⟩}`` draws the course's a⟨t−1⟩.
@@ -448,12 +451,23 @@ FIGURES = {
 }
 
 
+def write_png(svg_path):
+    """Render `svg_path` to a PNG beside it, on a white background (dark themes keep the ink readable)."""
+    try:
+        import resvg_py
+    except ImportError:
+        raise SystemExit("the PNG copies need resvg-py: run `make install`, then .venv/bin/python") from None
+    png = svg_path.with_suffix(".png")
+    png.write_bytes(bytes(resvg_py.svg_to_bytes(svg_path=str(svg_path), background="#ffffff")))
+    return png
+
+
 def main():
     IMAGES.mkdir(exist_ok=True)
     for name, draw in FIGURES.items():
         target = IMAGES / name
         target.write_text(draw(), encoding="utf-8")
-        print(f"wrote {target.relative_to(ROOT)}")
+        print(f"wrote {target.relative_to(ROOT)} and {write_png(target).relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

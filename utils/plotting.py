@@ -4,6 +4,8 @@
 notebooks/w1a1_rnn_step_by_step.ipynb, section 6 (vanishing gradients); `show_image` in its section 1.
 """
 
+import base64
+
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -73,8 +75,19 @@ def heatmap(matrix, x_labels=None, y_labels=None, title: str = "", xlabel: str =
 
 
 def show_image(name: str, width: int | None = None):
-    """Display a figure from `images/` (SVG or PNG); works in JupyterLab, on GitHub and on Colab."""
-    from IPython.display import SVG, Image, display
+    """Display a figure from `images/` in JupyterLab, on GitHub and on Colab, before and after the notebook runs.
+
+    An SVG goes out in one output together with its PNG copy (drawn beside it by tools/make_figures.py): a
+    trusted notebook shows the SVG, an untrusted one (a fresh clone in JupyterLab, which will not render SVG
+    it cannot trust) the PNG. A PNG is shown as it is.
+    """
+    from IPython.display import Image, display
 
     path = image_path(name)
-    display(SVG(filename=str(path)) if path.suffix == ".svg" else Image(filename=str(path), width=width))
+    if path.suffix == ".png":
+        return display(Image(filename=str(path), width=width))
+    if path.suffix != ".svg":
+        raise ValueError(f"name must be an .svg or .png file in images/, got {name!r}")
+    png = base64.b64encode(image_path(path.with_suffix(".png").name).read_bytes()).decode("ascii")
+    bundle = {"image/svg+xml": path.read_text(encoding="utf-8"), "image/png": png, "text/plain": f"[figure {name}]"}
+    display(bundle, raw=True, metadata={} if width is None else {"image/png": {"width": width}})

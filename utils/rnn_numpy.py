@@ -6,9 +6,11 @@ Generated from notebooks/w1a1_rnn_step_by_step.ipynb by `make export`:
 edit the notebook's `exercise` and `export` cells, not this file.
 """
 
+import functools
+
 import numpy as np
 
-from utils.checks import check_shape
+from utils.checks import check_array, check_choice, check_keys, check_number, check_shape, describe
 
 
 def sigmoid(z):
@@ -26,27 +28,130 @@ GATES = {"rnn": ("Wax", "Waa", "ba"), "lstm": ("Wf", "bf", "Wi", "bi", "Wc", "bc
          "gru": ("Wr", "br", "Wu", "bu", "Wc", "bc")}
 
 
+def parameter_shapes(kind, n_x, n_a, n_y):
+    """The shape of every parameter of an 'rnn', 'lstm' or 'gru' cell, under the course's names."""
+    if kind == "rnn":
+        shapes = {"Wax": (n_a, n_x), "Waa": (n_a, n_a), "ba": (n_a, 1), "Wya": (n_y, n_a)}
+    else:  # gate matrices act on the stacked [a_prev; xt]
+        shapes = {name: (n_a, 1) if name.startswith("b") else (n_a, n_a + n_x) for name in GATES[kind]}
+        shapes["Wy"] = (n_y, n_a)
+    return {**shapes, "by": (n_y, 1)}
+
+
 def initialize_parameters(kind, n_x, n_a, n_y, rng, scale=0.5):
     """Random parameters of an 'rnn', 'lstm' or 'gru' cell with the course's names and shapes.
 
     Weights are drawn from N(0, scale^2 / fan_in); biases from N(0, 0.1^2) so that they are tested too.
-    Gate matrices of the LSTM and GRU act on the stacked [a_prev; xt], so they are (n_a, n_a + n_x).
+    `rng` is a numpy Generator.
     """
-    if kind not in GATES:
-        raise ValueError(f"kind must be one of {sorted(GATES)}, got {kind!r}")
-    parameters = {"Wya" if kind == "rnn" else "Wy": rng.normal(0, scale / np.sqrt(n_a), (n_y, n_a)),
-                  "by": rng.normal(0, 0.1, (n_y, 1))}
-    for name in GATES[kind]:
-        if name.startswith("b"):
-            parameters[name] = rng.normal(0, 0.1, (n_a, 1))
-        elif name in ("Wax", "Waa"):
-            fan_in = n_x if name == "Wax" else n_a
-            parameters[name] = rng.normal(0, scale / np.sqrt(fan_in), (n_a, fan_in))
-        else:
-            parameters[name] = rng.normal(0, scale / np.sqrt(n_a + n_x), (n_a, n_a + n_x))
-    return parameters
+    check_choice(kind, "kind", GATES)
+    sizes = [check_number(n, name, low=1, integer=True) for n, name in ((n_x, "n_x"), (n_a, "n_a"), (n_y, "n_y"))]
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy Generator (np.random.default_rng(seed)), got {describe(rng)}")
+    scale = check_number(scale, "scale", low=0, low_open=True)
+    return {name: rng.normal(0, 0.1 if name.startswith("b") else scale / np.sqrt(shape[1]), shape)
+            for name, shape in parameter_shapes(kind, *sizes).items()}
 
 
+def validated(check):
+    """Decorate a function so that each call first passes its arguments through `check`.
+
+    `check` takes the same arguments and returns them (arrays as float64), or raises an error naming the argument.
+    The undecorated function stays available as `.__wrapped__`, for loops that have checked their inputs once.
+    """
+    def decorate(function):
+        @functools.wraps(function)
+        def checked(*args, **kwargs):
+            return function(*check(*args, **kwargs))
+        return checked
+    return decorate
+
+
+def check_parameters(parameters, kind):
+    """(parameters, n_x, n_a, n_y): the parameter dict of a `kind` cell with every array's name and shape checked.
+
+    The caller's dict is returned as it is when nothing needed converting, so caches keep pointing at it.
+    """
+    check_keys(parameters, parameter_shapes(kind, 1, 1, 1), "parameters")
+    gate, output = ("Waa", "Wya") if kind == "rnn" else (GATES[kind][0], "Wy")
+    n_a = check_array(parameters[gate], f"parameters['{gate}']", ndim=2).shape[0]
+    n_y = check_array(parameters[output], f"parameters['{output}']", ndim=2).shape[0]
+    if kind == "rnn":
+        n_x = check_array(parameters["Wax"], "parameters['Wax']", ndim=2).shape[1]
+    else:
+        n_x = parameters[gate].shape[1] - n_a
+        if n_x < 1:
+            raise ValueError(f"parameters['{gate}'] must have shape (n_a, n_a + n_x), got {parameters[gate].shape}")
+    checked = {name: check_array(parameters[name], f"parameters['{name}']", shape=shape)
+               for name, shape in parameter_shapes(kind, n_x, n_a, n_y).items()}
+    if any(checked[name] is not parameters[name] for name in checked):
+        parameters = {**parameters, **checked}
+    return parameters, n_x, n_a, n_y
+
+
+def check_step(kind, xt, a_prev, parameters, c_prev=None):
+    """The inputs of one step, checked: xt (n_x, m), a_prev (n_a, m), c_prev (n_a, m) for the LSTM, parameters."""
+    parameters, n_x, n_a, _ = check_parameters(parameters, kind)
+    xt = check_array(xt, "xt", ndim=2)
+    check_shape(xt, (n_x, None), "xt")
+    a_prev = check_array(a_prev, "a_prev", shape=(n_a, xt.shape[1]))
+    if kind != "lstm":
+        return xt, a_prev, parameters
+    return xt, a_prev, check_array(c_prev, "c_prev", shape=(n_a, xt.shape[1])), parameters
+
+
+def check_lstm_step(xt, a_prev, c_prev, parameters):
+    """lstm_cell_forward's inputs, checked (its argument order puts c_prev before the parameters)."""
+    return check_step("lstm", xt, a_prev, parameters, c_prev)
+
+
+def check_sequence(kind, x, a0, parameters):
+    """The inputs of a whole sequence, checked: x (n_x, m, T_x) with T_x >= 1, a0 (n_a, m), parameters."""
+    parameters, n_x, n_a, _ = check_parameters(parameters, kind)
+    x = check_array(x, "x", ndim=3)
+    check_shape(x, (n_x, None, None), "x")
+    if x.shape[2] == 0:
+        raise ValueError("x has no time steps: its shape (n_x, m, T_x) needs T_x >= 1")
+    return x, check_array(a0, "a0", shape=(n_a, x.shape[1])), parameters
+
+
+CACHE_LENGTHS = {"rnn": 4, "lstm": 10, "gru": 7}
+
+
+def check_cache(cache, kind, name="cache"):
+    """TypeError unless `cache` is the tuple that {kind}_cell_forward returns."""
+    if not isinstance(cache, tuple) or len(cache) != CACHE_LENGTHS[kind]:
+        raise TypeError(f"{name} must be the {CACHE_LENGTHS[kind]}-tuple that {kind}_cell_forward returns, "
+                        f"got {describe(cache) if not isinstance(cache, tuple) else f'a {len(cache)}-tuple'}")
+    return cache
+
+
+def check_step_gradient(kind, da_next, cache, dc_next=None):
+    """The inputs of one backward step: a cache from the forward step and gradients shaped like its a_next."""
+    shape = np.shape(check_cache(cache, kind)[0])
+    da_next = check_array(da_next, "da_next", shape=shape)
+    if kind != "lstm":
+        return da_next, cache
+    return da_next, check_array(dc_next, "dc_next", shape=shape), cache
+
+
+def check_lstm_step_gradient(da_next, dc_next, cache):
+    """lstm_cell_backward's inputs, checked."""
+    return check_step_gradient("lstm", da_next, cache, dc_next)
+
+
+def check_sequence_gradient(kind, da, caches):
+    """The inputs of backpropagation through time: caches from {kind}_forward and da (n_a, m, T_x) to match."""
+    if not (isinstance(caches, tuple) and len(caches) == 2 and isinstance(caches[0], list) and caches[0]):
+        kind_of = f"a {len(caches)}-tuple" if isinstance(caches, tuple) else describe(caches)
+        raise TypeError(f"caches must be the (list of cell caches, x) pair that {kind}_forward returns, got {kind_of}")
+    for t, cache in enumerate(caches[0]):
+        check_cache(cache, kind, f"caches[0][{t}]")
+    da = check_array(da, "da", shape=np.shape(caches[0][0][0]) + (len(caches[0]),))
+    return da, caches
+
+
+@validated(functools.partial(check_step, "rnn"))
 def rnn_cell_forward(xt, a_prev, parameters):
     """One step of a basic RNN for a batch of m examples.
 
@@ -55,34 +160,34 @@ def rnn_cell_forward(xt, a_prev, parameters):
     Returns a_next (n_a, m), yt_pred (n_y, m) and cache = (a_next, a_prev, xt, parameters).
     """
     Wax, Waa, Wya = parameters["Wax"], parameters["Waa"], parameters["Wya"]
-    check_shape(xt, (Wax.shape[1], None), "xt")
-    check_shape(a_prev, (Waa.shape[0], xt.shape[1]), "a_prev")
     a_next = np.tanh(Waa @ a_prev + Wax @ xt + parameters["ba"])  # (n_a, m)
     yt_pred = softmax(Wya @ a_next + parameters["by"])  # (n_y, m)
     cache = (a_next, a_prev, xt, parameters)
     return a_next, yt_pred, cache
 
 
+@validated(functools.partial(check_sequence, "rnn"))
 def rnn_forward(x, a0, parameters):
     """Run the basic RNN over T_x steps.
 
     Arguments: x (n_x, m, T_x); a0 (n_a, m), the initial state; parameters as for rnn_cell_forward.
     Returns a (n_a, m, T_x), every hidden state; y_pred (n_y, m, T_x); caches = (list of cell caches, x).
     """
-    check_shape(x, (parameters["Wax"].shape[1], None, None), "x")
     m, T_x = x.shape[1:]
     n_y, n_a = parameters["Wya"].shape
     a = np.zeros((n_a, m, T_x))
     y_pred = np.zeros((n_y, m, T_x))
     caches = []
     a_next = a0
+    cell = rnn_cell_forward.__wrapped__  # unchecked: x, a0 and parameters were checked once, above
     for t in range(T_x):
-        a_next, yt_pred, cache = rnn_cell_forward(x[:, :, t], a_next, parameters)  # (n_a, m), (n_y, m)
+        a_next, yt_pred, cache = cell(x[:, :, t], a_next, parameters)  # (n_a, m), (n_y, m)
         a[:, :, t], y_pred[:, :, t] = a_next, yt_pred
         caches.append(cache)
     return a, y_pred, (caches, x)
 
 
+@validated(check_lstm_step)
 def lstm_cell_forward(xt, a_prev, c_prev, parameters):
     """One LSTM step for a batch of m examples.
 
@@ -91,9 +196,6 @@ def lstm_cell_forward(xt, a_prev, c_prev, parameters):
     Returns a_next, c_next (n_a, m), yt_pred (n_y, m) and
     cache = (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters).
     """
-    n_a = a_prev.shape[0]
-    check_shape(xt, (parameters["Wf"].shape[1] - n_a, None), "xt")
-    check_shape(c_prev, a_prev.shape, "c_prev")
     concat = np.concatenate([a_prev, xt], axis=0)  # (n_a + n_x, m)
     ft = sigmoid(parameters["Wf"] @ concat + parameters["bf"])  # (n_a, m)
     it = sigmoid(parameters["Wi"] @ concat + parameters["bi"])  # (n_a, m)
@@ -106,25 +208,27 @@ def lstm_cell_forward(xt, a_prev, c_prev, parameters):
     return a_next, c_next, yt_pred, cache
 
 
+@validated(functools.partial(check_sequence, "lstm"))
 def lstm_forward(x, a0, parameters):
     """Run the LSTM over T_x steps; the memory cell starts at zero.
 
     Arguments: x (n_x, m, T_x); a0 (n_a, m); parameters as for lstm_cell_forward.
     Returns a (n_a, m, T_x), y (n_y, m, T_x), c (n_a, m, T_x) and caches = (list of cell caches, x).
     """
-    check_shape(x, (parameters["Wf"].shape[1] - a0.shape[0], None, None), "x")
     m, T_x = x.shape[1:]
     n_y, n_a = parameters["Wy"].shape
     a, c, y = np.zeros((n_a, m, T_x)), np.zeros((n_a, m, T_x)), np.zeros((n_y, m, T_x))
     caches = []
     a_next, c_next = a0, np.zeros((n_a, m))
+    cell = lstm_cell_forward.__wrapped__  # unchecked: the inputs were checked once, above
     for t in range(T_x):
-        a_next, c_next, yt, cache = lstm_cell_forward(x[:, :, t], a_next, c_next, parameters)  # (n_a, m) ...
+        a_next, c_next, yt, cache = cell(x[:, :, t], a_next, c_next, parameters)  # (n_a, m), (n_a, m), (n_y, m)
         a[:, :, t], c[:, :, t], y[:, :, t] = a_next, c_next, yt
         caches.append(cache)
     return a, y, c, (caches, x)
 
 
+@validated(functools.partial(check_step, "gru"))
 def gru_cell_forward(xt, a_prev, parameters):
     """One GRU step (the lectures' form: the reset gate acts before the matrix product).
 
@@ -132,8 +236,6 @@ def gru_cell_forward(xt, a_prev, parameters):
     Wy (n_y, n_a), by (n_y, 1).
     Returns a_next (n_a, m), yt_pred (n_y, m) and cache = (a_next, a_prev, xt, rt, ut, cct, parameters).
     """
-    n_a = a_prev.shape[0]
-    check_shape(xt, (parameters["Wr"].shape[1] - n_a, None), "xt")
     concat = np.concatenate([a_prev, xt], axis=0)  # (n_a + n_x, m)
     rt = sigmoid(parameters["Wr"] @ concat + parameters["br"])  # (n_a, m)
     ut = sigmoid(parameters["Wu"] @ concat + parameters["bu"])  # (n_a, m)
@@ -144,20 +246,21 @@ def gru_cell_forward(xt, a_prev, parameters):
     return a_next, yt_pred, (a_next, a_prev, xt, rt, ut, cct, parameters)
 
 
+@validated(functools.partial(check_sequence, "gru"))
 def gru_forward(x, a0, parameters):
     """Run the GRU over T_x steps.
 
     Arguments: x (n_x, m, T_x); a0 (n_a, m); parameters as for gru_cell_forward.
     Returns a (n_a, m, T_x), y_pred (n_y, m, T_x) and caches = (list of cell caches, x).
     """
-    check_shape(x, (parameters["Wr"].shape[1] - a0.shape[0], None, None), "x")
     m, T_x = x.shape[1:]
     n_y, n_a = parameters["Wy"].shape
     a, y_pred = np.zeros((n_a, m, T_x)), np.zeros((n_y, m, T_x))
     caches = []
     a_next = a0
+    cell = gru_cell_forward.__wrapped__  # unchecked: the inputs were checked once, above
     for t in range(T_x):
-        a_next, yt_pred, cache = gru_cell_forward(x[:, :, t], a_next, parameters)  # (n_a, m), (n_y, m)
+        a_next, yt_pred, cache = cell(x[:, :, t], a_next, parameters)  # (n_a, m), (n_y, m)
         a[:, :, t], y_pred[:, :, t] = a_next, yt_pred
         caches.append(cache)
     return a, y_pred, (caches, x)
@@ -200,6 +303,10 @@ def backward_errors(kind, whole_sequence, n_x=3, n_a=5, n_y=2, m=4, T_x=6, seed=
     """
     from utils.checks import gradient_check
 
+    check_choice(kind, "kind", GATES)
+    check_choice(whole_sequence, "whole_sequence", [False, True])
+    for value, name in ((n_x, "n_x"), (n_a, "n_a"), (n_y, "n_y"), (m, "m"), (T_x, "T_x")):
+        check_number(value, name, low=1, integer=True)
     rng = np.random.default_rng(seed)
     if whole_sequence:
         arrays, parameters, gradients, loss = _sequence_case(kind, n_x, n_a, n_y, m, T_x, rng)
@@ -209,6 +316,7 @@ def backward_errors(kind, whole_sequence, n_x=3, n_a=5, n_y=2, m=4, T_x=6, seed=
     return {name: gradient_check(loss, value, gradients["d" + name]) for name, value in inputs.items()}
 
 
+@validated(functools.partial(check_step_gradient, "rnn"))
 def rnn_cell_backward(da_next, cache):
     """Backward pass of one basic RNN step.
 
@@ -216,7 +324,6 @@ def rnn_cell_backward(da_next, cache):
     Returns a dict with dxt (n_x, m), da_prev (n_a, m), dWax (n_a, n_x), dWaa (n_a, n_a), dba (n_a, 1).
     """
     a_next, a_prev, xt, parameters = cache
-    check_shape(da_next, a_next.shape, "da_next")
     dz = da_next * (1 - a_next**2)  # (n_a, m): through tanh
     return {
         "dxt": parameters["Wax"].T @ dz,  # (n_x, m)
@@ -227,6 +334,7 @@ def rnn_cell_backward(da_next, cache):
     }
 
 
+@validated(functools.partial(check_sequence_gradient, "rnn"))
 def rnn_backward(da, caches):
     """Backpropagation through time for the basic RNN.
 
@@ -235,11 +343,11 @@ def rnn_backward(da, caches):
     Returns a dict with dx (n_x, m, T_x), da0 (n_a, m), dWax, dWaa, dba.
     """
     cell_caches, x = caches
-    check_shape(da, cell_caches[0][0].shape + (len(cell_caches),), "da")
     gradients = {"dx": np.zeros_like(x), "dWax": 0.0, "dWaa": 0.0, "dba": 0.0}
     da_prev = np.zeros(da.shape[:2])  # (n_a, m): nothing flows in after the last step
+    cell_backward = rnn_cell_backward.__wrapped__  # unchecked: da and caches were checked once, above
     for t in reversed(range(len(cell_caches))):
-        step = rnn_cell_backward(da[:, :, t] + da_prev, cell_caches[t])
+        step = cell_backward(da[:, :, t] + da_prev, cell_caches[t])
         gradients["dx"][:, :, t] = step["dxt"]
         da_prev = step["da_prev"]
         for name in ("dWax", "dWaa", "dba"):
@@ -248,6 +356,7 @@ def rnn_backward(da, caches):
     return gradients
 
 
+@validated(check_lstm_step_gradient)
 def lstm_cell_backward(da_next, dc_next, cache):
     """Backward pass of one LSTM step.
 
@@ -256,7 +365,6 @@ def lstm_cell_backward(da_next, dc_next, cache):
     dbf, dbi, dbc, dbo (n_a, 1).
     """
     a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters = cache
-    check_shape(da_next, a_next.shape, "da_next")
     n_a = a_next.shape[0]
     tanh_c = np.tanh(c_next)  # (n_a, m)
     dc = dc_next + da_next * ot * (1 - tanh_c**2)  # (n_a, m): memory's total gradient
@@ -275,6 +383,7 @@ def lstm_cell_backward(da_next, dc_next, cache):
     return gradients
 
 
+@validated(functools.partial(check_sequence_gradient, "lstm"))
 def lstm_backward(da, caches):
     """Backpropagation through time for the LSTM.
 
@@ -282,12 +391,12 @@ def lstm_backward(da, caches):
     Returns a dict with dx (n_x, m, T_x), da0 (n_a, m) and dWf, dWi, dWc, dWo, dbf, dbi, dbc, dbo.
     """
     cell_caches, x = caches
-    check_shape(da, cell_caches[0][0].shape + (len(cell_caches),), "da")
     names = ("dWf", "dWi", "dWc", "dWo", "dbf", "dbi", "dbc", "dbo")
     gradients = {"dx": np.zeros_like(x), **dict.fromkeys(names, 0.0)}
     da_prev = dc_prev = np.zeros(da.shape[:2])  # (n_a, m)
+    cell_backward = lstm_cell_backward.__wrapped__  # unchecked: da and caches were checked once, above
     for t in reversed(range(len(cell_caches))):
-        step = lstm_cell_backward(da[:, :, t] + da_prev, dc_prev, cell_caches[t])
+        step = cell_backward(da[:, :, t] + da_prev, dc_prev, cell_caches[t])
         gradients["dx"][:, :, t] = step["dxt"]
         da_prev, dc_prev = step["da_prev"], step["dc_prev"]
         for name in names:
@@ -296,6 +405,7 @@ def lstm_backward(da, caches):
     return gradients
 
 
+@validated(functools.partial(check_step_gradient, "gru"))
 def gru_cell_backward(da_next, cache):
     """Backward pass of one GRU step.
 
@@ -303,7 +413,6 @@ def gru_cell_backward(da_next, cache):
     Returns a dict with dxt (n_x, m), da_prev (n_a, m), dWr, dWu, dWc (n_a, n_a + n_x), dbr, dbu, dbc (n_a, 1).
     """
     a_next, a_prev, xt, rt, ut, cct, parameters = cache
-    check_shape(da_next, a_next.shape, "da_next")
     n_a = a_next.shape[0]
     dc_pre = da_next * ut * (1 - cct**2)  # (n_a, m): candidate, before tanh
     du_pre = da_next * (cct - a_prev) * ut * (1 - ut)  # (n_a, m): update gate, before sigmoid
@@ -321,6 +430,7 @@ def gru_cell_backward(da_next, cache):
     }
 
 
+@validated(functools.partial(check_sequence_gradient, "gru"))
 def gru_backward(da, caches):
     """Backpropagation through time for the GRU.
 
@@ -328,12 +438,12 @@ def gru_backward(da, caches):
     Returns a dict with dx (n_x, m, T_x), da0 (n_a, m) and dWr, dWu, dWc, dbr, dbu, dbc.
     """
     cell_caches, x = caches
-    check_shape(da, cell_caches[0][0].shape + (len(cell_caches),), "da")
     names = ("dWr", "dWu", "dWc", "dbr", "dbu", "dbc")
     gradients = {"dx": np.zeros_like(x), **dict.fromkeys(names, 0.0)}
     da_prev = np.zeros(da.shape[:2])  # (n_a, m)
+    cell_backward = gru_cell_backward.__wrapped__  # unchecked: da and caches were checked once, above
     for t in reversed(range(len(cell_caches))):
-        step = gru_cell_backward(da[:, :, t] + da_prev, cell_caches[t])
+        step = cell_backward(da[:, :, t] + da_prev, cell_caches[t])
         gradients["dx"][:, :, t] = step["dxt"]
         da_prev = step["da_prev"]
         for name in names:
@@ -344,15 +454,14 @@ def gru_backward(da, caches):
 
 def keras_weights(kind, parameters):
     """Our parameters as the weight list of the matching Keras layer (SimpleRNN, LSTM or GRU with reset_after=False)."""
+    parameters = check_parameters(parameters, check_choice(kind, "kind", GATES))[0]
     if kind == "rnn":
         return [parameters["Wax"].T, parameters["Waa"].T, parameters["ba"][:, 0]]
     n_a = parameters["Wc"].shape[0]
     if kind == "lstm":
         order = [("Wi", "bi", 1), ("Wf", "bf", 1), ("Wc", "bc", 1), ("Wo", "bo", 1)]
-    elif kind == "gru":
-        order = [("Wu", "bu", -1), ("Wr", "br", 1), ("Wc", "bc", 1)]  # Keras's z is our 1 - update gate
     else:
-        raise ValueError(f"kind must be 'rnn', 'lstm' or 'gru', got {kind!r}")
+        order = [("Wu", "bu", -1), ("Wr", "br", 1), ("Wc", "bc", 1)]  # Keras's z is our 1 - update gate
     kernel = np.concatenate([sign * parameters[w][:, n_a:].T for w, _, sign in order], axis=1)  # (n_x, k n_a)
     recurrent = np.concatenate([sign * parameters[w][:, :n_a].T for w, _, sign in order], axis=1)  # (n_a, k n_a)
     bias = np.concatenate([sign * parameters[b][:, 0] for _, b, sign in order])  # (k n_a,)
@@ -363,6 +472,8 @@ def keras_hidden_states(kind, x, a0, parameters, reset_after=False):
     """Hidden states (n_a, m, T_x) from the Keras layer loaded with our parameters, for comparison."""
     from utils.setup import import_keras
 
+    x, a0, parameters = check_sequence(check_choice(kind, "kind", GATES), x, a0, parameters)
+    check_choice(reset_after, "reset_after", [False, True])
     layers = import_keras().layers
     n_a = a0.shape[0]
     layer = {"rnn": lambda: layers.SimpleRNN(n_a, return_sequences=True),
