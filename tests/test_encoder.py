@@ -11,6 +11,7 @@ from utils.encoder import (
     VOCAB_FILE,
     WEIGHTS_FILE,
     WEIGHTS_SHA256,
+    encode_words,
     load_encoder,
     mean_pool,
     model_folder,
@@ -141,3 +142,35 @@ def test_safetensors_are_read_by_name_shape_and_offset(tmp_path):
     assert sorted(tensors) == ["b", "w"]
     np.testing.assert_array_equal(tensors["w"], weight)
     np.testing.assert_array_equal(tensors["b"], bias)
+
+
+def test_encode_words_remembers_which_word_each_token_comes_from(encoder):
+    inputs = encode_words(encoder.tokenizer, [["Unaffable", "résumé", "."]], sequence_length=8)
+    assert inputs["token_ids"].tolist() == [[101, 14477, 20961, 3468, 13746, 1012, 102, 0]]
+    assert inputs["word_ids"].tolist() == [[-1, 0, 0, 0, 1, 2, -1, -1]]
+
+
+def test_with_a_question_the_words_form_the_second_segment(encoder):
+    inputs = encode_words(encoder.tokenizer, [["The", "office", "."]], 10, questions=["Where?"])
+    assert inputs["token_ids"].tolist() == [[101, 2073, 1029, 102, 1996, 2436, 1012, 102, 0, 0]]
+    assert inputs["segment_ids"].tolist() == [[0, 0, 0, 0, 1, 1, 1, 1, 0, 0]]
+    assert inputs["word_ids"].tolist() == [[-1, -1, -1, -1, 0, 1, 2, -1, -1, -1]]
+
+
+def test_words_that_do_not_fit_are_dropped_whole_and_the_row_still_ends_with_sep(encoder):
+    inputs = encode_words(encoder.tokenizer, [["north", "Unaffable"]], sequence_length=4)
+    assert inputs["token_ids"].tolist() == [[101, 2167, 102, 0]]
+    assert inputs["word_ids"].max() + 1 == 1  # one of the two words kept
+
+
+@pytest.mark.parametrize("word_lists, kwargs, error, words", [
+    ("a bare string", {}, TypeError, "list of lists"),
+    ([["fine"], []], {}, ValueError, r"word_lists\[1\] is empty"),
+    ([["fine"]], {"questions": ["one", "two"]}, ValueError, "one each"),
+    ([["fine"]], {"questions": [" "]}, ValueError, "questions must not be empty"),
+    ([["fine"]], {"questions": ["a question far too long for eight tokens"], "sequence_length": 8}, ValueError,
+     "no room"),
+])
+def test_encode_words_refuses_bad_input_with_a_clear_error(encoder, word_lists, kwargs, error, words):
+    with pytest.raises(error, match=words):
+        encode_words(encoder.tokenizer, word_lists, **kwargs)

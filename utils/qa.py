@@ -15,12 +15,18 @@ The stories imitate three kinds of bAbI task (Weston et al., 2015), with people,
 Places lie on a grid, so every fact is true together with the others and every question has one answer. The answer
 is always one word of the story: `QAExample.start` and `.end` give its characters in the supporting sentence,
 which is what an extractive model predicts (as start and end positions over the story's tokens).
+
+`prepare_qa` turns examples into the encoder's inputs, [CLS] question [SEP] story [SEP], with the answer's start
+and end token positions (the course's character-span alignment); `token_span_to_chars` maps positions back.
 """
 
 import random
 from dataclasses import dataclass
 
-from utils.checks import check_choice, check_number
+import numpy as np
+
+from utils.checks import check_choice, check_number, check_string
+from utils.encoder import encode_words, tokenize
 
 PEOPLE = ("Ama", "Bruno", "Chloe", "Dmitri", "Esme", "Farid", "Greta", "Hugo", "Ines", "Jamal", "Keiko", "Luca",
           "Maya", "Nikhil", "Olga", "Pablo")
@@ -135,3 +141,51 @@ def make_stories(n: int, task: str = "two_arguments", seed: int = 0) -> list:
     if task == "distractors":
         return [_relation_story(rng, task, n_facts=4, n_moves=rng.randint(2, 4)) for _ in range(n)]
     return [_single_fact_story(rng, n_sentences=rng.randint(2, 6)) for _ in range(n)]
+
+
+# ---------------------------------------------------------------- from character spans to token positions
+
+def answer_token_span(tokens, word_ids, start: int, end: int) -> tuple:
+    """Positions of the first and last token of the answer at characters start:end of a context.
+
+    `tokens` are the context's words (`tokenize(context)`), `word_ids` one row of `encode_words`' "word_ids". The
+    answer runs from the word that holds its first character to the word that holds its last; the positions are
+    those words' first and last pieces. (0, 0), the [CLS] token, when the answer was cut off by truncation.
+    """
+    words = [i for i, token in enumerate(tokens) if token.start < end and token.end > start]  # words it touches
+    if not words:
+        raise ValueError(f"the answer span {start}:{end} covers no word of the context")
+    positions = np.flatnonzero(np.isin(word_ids, [words[0], words[-1]]))
+    if not len(positions) or word_ids[positions[-1]] != words[-1] or word_ids[positions[0]] != words[0]:
+        return 0, 0
+    return int(positions[0]), int(positions[-1])
+
+
+def token_span_to_chars(tokens, word_ids, start_position: int, end_position: int):
+    """The characters (start, end) of the context that tokens start_position..end_position cover, or None when they
+    do not lie inside the context (e.g. on [CLS], the question, or end before start)."""
+    first, last = int(word_ids[start_position]), int(word_ids[end_position])
+    if first < 0 or last < 0 or end_position < start_position:
+        return None
+    return tokens[first].start, tokens[last].end
+
+
+def prepare_qa(tokenizer, examples, sequence_length: int = 64) -> dict:
+    """The encoder's inputs for QAExamples, [CLS] question [SEP] context [SEP], with "start_positions" and
+    "end_positions" (batch,) of each answer, (0, 0) where truncation cut it off. Also "word_ids" as `encode_words`.
+
+    A context or question that is empty is a ValueError; a context longer than `sequence_length` allows is
+    truncated at its end.
+    """
+    if not isinstance(examples, list | tuple) or not examples:
+        raise ValueError("examples must be a non-empty list of QAExample")
+    for i, example in enumerate(examples):
+        check_string(example.context, f"examples[{i}].context")
+        check_string(example.question, f"examples[{i}].question")
+    token_lists = [tokenize(example.context) for example in examples]
+    inputs = encode_words(tokenizer, [[token.text for token in tokens] for tokens in token_lists], sequence_length,
+                          questions=[example.question for example in examples])
+    spans = [answer_token_span(tokens, word_ids, example.start, example.end)
+             for tokens, word_ids, example in zip(token_lists, inputs["word_ids"], examples)]
+    starts, ends = zip(*spans)
+    return {**inputs, "start_positions": np.array(starts, dtype="int32"), "end_positions": np.array(ends, dtype="int32")}
