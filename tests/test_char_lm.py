@@ -60,7 +60,7 @@ def test_clip_does_not_mutate_its_input(gradients):
 
 
 def test_clip_rejects_a_non_positive_bound(gradients):
-    with pytest.raises(ValueError, match="maxValue must be positive"):
+    with pytest.raises(ValueError, match="maxValue must be above 0"):
         lm.clip(gradients, 0)
 
 
@@ -152,3 +152,125 @@ def test_pretrained_rnn_loads_and_beats_uniform_guessing():
     p = lm.load_rnn(pretrained_path("dinos_rnn.npz"))
     _, validation = lm.split_names(lm.load_names())
     assert lm.loss_per_character(validation, p, CHAR_TO_IX) < 2.0
+
+
+# Bad input: a clear error naming the argument, never a silent wrong answer.
+P8 = lm.initialize_parameters(8, 27, 27, rng=0)
+REX = lm.training_example("rex", CHAR_TO_IX)
+GRADS = {"dWax": np.ones((8, 27)), "dba": np.ones((8, 1))}
+
+
+def saved(tmp_path, **changes):
+    path = tmp_path / "rnn.npz"
+    np.savez(path, **{**P8, **changes})
+    return path
+
+
+BAD_INPUTS = {
+    "optimize: learning_rate NaN": (lambda: lm.optimize(*REX, np.zeros((8, 1)), dict(P8), learning_rate=np.nan),
+                                    ValueError, "learning_rate must be a finite"),
+    "optimize: negative learning_rate": (lambda: lm.optimize(*REX, np.zeros((8, 1)), dict(P8), -0.1), ValueError, "learning_rate"),
+    "optimize: a_prev of shape (n_a,)": (lambda: lm.optimize(*REX, np.zeros(8), dict(P8)), ValueError, "a_prev should"),
+    "optimize: X without its leading None": (lambda: lm.optimize(REX[1], REX[1], np.zeros((8, 1)), dict(P8)), ValueError, r"X\[0\]"),
+    "optimize: an index past the vocabulary": (lambda: lm.optimize([None, 30], [30, 0], np.zeros((8, 1)), dict(P8)),
+                                               ValueError, "X must hold indices 0 to 26"),
+    "optimize: a negative index": (lambda: lm.optimize([None, 3], [-1, 0], np.zeros((8, 1)), dict(P8)), ValueError, "Y must hold"),
+    "optimize: X and Y of different lengths": (lambda: lm.optimize(REX[0], REX[1][:-1], np.zeros((8, 1)), dict(P8)),
+                                               ValueError, "same length"),
+    "optimize: max_value 0": (lambda: lm.optimize(*REX, np.zeros((8, 1)), dict(P8), max_value=0), ValueError, "max_value"),
+    "optimize: by of shape (27,)": (lambda: lm.optimize(*REX, np.zeros((8, 1)), {**P8, "by": np.zeros(27)}), ValueError,
+                                    r"parameters\['by'\]"),
+    "clip: a NaN gradient": (lambda: lm.clip({"dWax": np.full((2, 2), np.nan)}, 5), ValueError, "dWax"),
+    "clip: maxValue as text": (lambda: lm.clip(GRADS, "5"), TypeError, "maxValue must be a number"),
+    "clip: a list of gradients": (lambda: lm.clip([np.ones(2)], 5), TypeError, "gradients must be a dict"),
+    "sample: temperature NaN": (lambda: lm.sample(P8, CHAR_TO_IX, 0, temperature=np.nan), ValueError, "temperature"),
+    "sample: seed as text": (lambda: lm.sample(P8, CHAR_TO_IX, "0"), TypeError, "seed must be"),
+    "sample: max_length 0": (lambda: lm.sample(P8, CHAR_TO_IX, 0, max_length=0), ValueError, "max_length"),
+    "sample: a vocabulary without newline": (lambda: lm.sample(P8, {c: i for i, c in enumerate("abc")}, 0), ValueError, "lacks"),
+    "sample: parameters for 26 characters": (lambda: lm.sample(lm.initialize_parameters(8, 26, 26, 0), CHAR_TO_IX, 0),
+                                             ValueError, "char_to_ix has 27"),
+    "model: data_x a single string": (lambda: lm.model("rex", IX_TO_CHAR, CHAR_TO_IX, 10, verbose=False), TypeError,
+                                      "wrap it in a list"),
+    "model: a name with a digit": (lambda: lm.model(["rex2"], IX_TO_CHAR, CHAR_TO_IX, 10, verbose=False), ValueError,
+                                   "outside the vocabulary"),
+    "model: num_iterations 2.5": (lambda: lm.model(["rex"], IX_TO_CHAR, CHAR_TO_IX, 2.5, verbose=False), ValueError,
+                                  "num_iterations must be a whole"),
+    "model: vocab_size 26": (lambda: lm.model(["rex"], IX_TO_CHAR, CHAR_TO_IX, 10, vocab_size=26, verbose=False), ValueError,
+                             "vocab_size is 26"),
+    "model: history a dict": (lambda: lm.model(["rex"], IX_TO_CHAR, CHAR_TO_IX, 10, verbose=False, history={}), TypeError,
+                              "history must be a list"),
+    "training_example: a number for the name": (lambda: lm.training_example(7, CHAR_TO_IX), TypeError, "name must be a string"),
+    "split_names: validation_fraction 1": (lambda: lm.split_names(["a", "b"], 1.0), ValueError, "validation_fraction"),
+    "split_names: a bare string": (lambda: lm.split_names("abc"), TypeError, "names must be a list"),
+    "loss_per_character: a bare string": (lambda: lm.loss_per_character("rex", P8, CHAR_TO_IX), TypeError, "names"),
+    "one_hot_batch: index 27 of 27": (lambda: lm.one_hot_batch([[None, 27]], 27), ValueError, "index_lists"),
+    "vocabulary_maps: a repeated letter": (lambda: lm.vocabulary_maps("\naab"), ValueError, "no character twice"),
+    "initialize_parameters: n_a = 0": (lambda: lm.initialize_parameters(0, 27, 27), ValueError, "n_a must be at least 1"),
+    "ngram_counts: order 0": (lambda: lm.ngram_counts(["rex"], CHAR_TO_IX, 0), ValueError, "order"),
+    "ngram_loss_per_character: k 0": (lambda: lm.ngram_loss_per_character(np.zeros((27,) * 3), ["rex"], CHAR_TO_IX, 0),
+                                      ValueError, "k must be above 0"),
+    "ngram_loss_per_character: counts of the wrong size": (
+        lambda: lm.ngram_loss_per_character(np.zeros((26,) * 3), ["rex"], CHAR_TO_IX), ValueError, "counts should"),
+    "lstm_models: n_a = -1": (lambda: lm.lstm_models(-1), ValueError, "n_a must be at least 1"),
+    "sample_lstm: not a generation model": (lambda: lm.sample_lstm("model", IX_TO_CHAR, 3, 0), TypeError, "generation_model"),
+}
+
+
+@pytest.mark.parametrize("call, error, message", BAD_INPUTS.values(), ids=BAD_INPUTS)
+def test_bad_input_is_refused_with_an_error_naming_the_argument(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_load_rnn_refuses_nan_weights(tmp_path):
+    with pytest.raises(ValueError, match=r"does not hold usable RNN parameters.*Waa.*NaN"):
+        lm.load_rnn(saved(tmp_path, Waa=np.full((8, 8), np.nan)))
+
+
+def test_load_rnn_refuses_a_missing_array_and_a_missing_file(tmp_path):
+    path = tmp_path / "partial.npz"
+    np.savez(path, **{name: value for name, value in P8.items() if name != "by"})
+    with pytest.raises(ValueError, match="lacks the keys"):
+        lm.load_rnn(path)
+    with pytest.raises(FileNotFoundError, match="nothing_here.npz"):
+        lm.load_rnn(tmp_path / "nothing_here.npz")
+
+
+def test_optimize_with_a_failed_check_leaves_the_parameters_alone():
+    parameters = {name: value.copy() for name, value in P8.items()}
+    with pytest.raises(ValueError):
+        lm.optimize(*REX, np.zeros((8, 1)), parameters, learning_rate=np.nan)
+    assert all(np.array_equal(parameters[name], P8[name]) for name in P8)
+
+
+def test_optimize_updates_float32_parameters_in_the_callers_dict():
+    parameters = {name: value.astype(np.float32) for name, value in P8.items()}
+    lm.optimize(*REX, np.zeros((8, 1)), parameters, learning_rate=0.5)
+    assert not np.allclose(parameters["by"], 0)
+
+
+def test_model_can_reset_the_state_per_name_and_counts_clipped_steps():
+    clipped = []
+    carried = lm.model(["rex", "minmi"], IX_TO_CHAR, CHAR_TO_IX, 6, 8, verbose=False, clipped=clipped)
+    reset = lm.model(["rex", "minmi"], IX_TO_CHAR, CHAR_TO_IX, 6, 8, verbose=False, carry_state=False)
+    assert len(clipped) == 6 and not any(clipped)  # tiny starting weights: nothing near 5
+    assert not np.allclose(carried["Waa"], reset["Waa"])
+    every = []
+    lm.model(["rex"], IX_TO_CHAR, CHAR_TO_IX, 3, 8, verbose=False, max_value=1e-6, clipped=every)
+    assert every == [True, True, True]
+
+
+def test_ngram_counts_pad_the_start_with_newline():
+    counts = lm.ngram_counts(["ab"], CHAR_TO_IX, 3)
+    a, b = CHAR_TO_IX["a"], CHAR_TO_IX["b"]
+    assert counts[NEWLINE, NEWLINE, a] == counts[NEWLINE, a, b] == counts[a, b, NEWLINE] == 1 and counts.sum() == 3
+
+
+def test_ngram_loss_of_a_model_that_saw_only_the_name_beats_uniform():
+    counts = lm.ngram_counts(["rex"], CHAR_TO_IX, 3)
+    assert lm.ngram_loss_per_character(counts, ["rex"], CHAR_TO_IX, k=0.01) < 0.5 < np.log(27)
+    assert lm.ngram_loss_per_character(np.zeros((27,) * 3), ["rex"], CHAR_TO_IX, k=1) == pytest.approx(np.log(27))
+
+
+def test_an_empty_name_is_spelled_as_an_empty_string():
+    assert lm.indices_to_name([], IX_TO_CHAR) == "" and lm.indices_to_name([NEWLINE], IX_TO_CHAR) == ""
