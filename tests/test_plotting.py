@@ -56,3 +56,22 @@ def test_no_notebook_stores_an_svg_without_a_png_beside_it(path):
     svg_only = [i for i, cell in enumerate(nbtools.code_cells(nbtools.read(path))) for output in cell.outputs
                 if "image/svg+xml" in output.get("data", {}) and "image/png" not in output["data"]]
     assert svg_only == [], f"code cells {svg_only} show an SVG with no PNG fallback (use utils.plotting.show_image)"
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: plotting.plot_curves([1, 2], "x", "y", "t"), TypeError, "curves must be a dict"),
+    (lambda: plotting.plot_curves({"loss": "abc"}, "x", "y", "t"), TypeError, r"curves\['loss'\]"),
+    (lambda: plotting.plot_curves({"loss": [[1, 2]]}, "x", "y", "t"), ValueError, "1 axes"),
+    (lambda: plotting.plot_curves({"loss": [1, 2, 3]}, "x", "y", "t", x=[1, 2]), ValueError, "one value per x"),
+    (lambda: plotting.heatmap("matrix"), TypeError, "matrix must be a numeric array"),
+    (lambda: plotting.show_image(3), TypeError, "name must be a string"),
+    (lambda: plotting.show_image("rnn_cell.svg.bak"), FileNotFoundError, "rnn_cell.svg.bak"),
+], ids=["curves a list", "a curve of text", "a 2-D curve", "x too short", "text matrix", "a number for the name", "missing"])
+def test_bad_input_is_refused_with_an_error_naming_the_argument(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_a_diverging_curve_with_nan_is_still_plotted():
+    ax = plotting.plot_curves({"loss": [3.0, np.nan, np.inf]}, "x", "y", "t")
+    assert len(ax.get_lines()) == 1

@@ -9,6 +9,7 @@ import base64
 import matplotlib.pyplot as plt
 import numpy as np
 
+from utils.checks import check_array, check_keys, check_shape, check_string
 from utils.paths import image_path
 
 STYLE = {
@@ -30,10 +31,18 @@ def use_style() -> None:
 
 
 def plot_curves(curves: dict, xlabel: str, ylabel: str, title: str, x=None, logy: bool = False, ax=None):
-    """Plot named 1-D series (e.g. {"train": losses, "validation": val_losses}) on one labelled axis."""
+    """Plot named 1-D series (e.g. {"train": losses, "validation": val_losses}) on one labelled axis.
+
+    NaN and infinite values are allowed (a diverging run is worth plotting); `x`, when given, must match every series.
+    """
+    check_keys(curves, [], "curves")
+    series = {label: check_array(values, f"curves[{label!r}]", ndim=1, finite=False) for label, values in curves.items()}
+    if x is not None:
+        x = check_array(x, "x", ndim=1)
+        for label, values in series.items():
+            check_shape(values, x.shape, f"curves[{label!r}] (one value per x)")
     ax = ax or plt.subplots()[1]
-    for label, values in curves.items():
-        values = np.asarray(values)
+    for label, values in series.items():
         ax.plot(np.arange(1, len(values) + 1) if x is None else x, values, label=label)
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
     if logy:
@@ -57,7 +66,7 @@ def plot_history(history, metric: str = "loss", title: str | None = None, ax=Non
 def heatmap(matrix, x_labels=None, y_labels=None, title: str = "", xlabel: str = "", ylabel: str = "",
             cmap: str = "viridis", colorbar: bool = True, ax=None):
     """A labelled heatmap (attention weights, confusion matrices); rows run down, columns across."""
-    matrix = np.asarray(matrix)
+    matrix = check_array(matrix, "matrix", finite=False)
     if matrix.ndim != 2:
         raise ValueError(f"heatmap needs a 2-D matrix, got shape {matrix.shape}")
     ax = ax or plt.subplots()[1]
@@ -83,7 +92,7 @@ def show_image(name: str, width: int | None = None):
     """
     from IPython.display import Image, display
 
-    path = image_path(name)
+    path = image_path(check_string(name, "name"))
     if path.suffix == ".png":
         return display(Image(filename=str(path), width=width))
     if path.suffix != ".svg":
