@@ -161,3 +161,13 @@ def test_errors_convention_raises_or_coerces():
     assert unreadable("text 'x' is not a date", "coerce") is None
     with pytest.raises(ValueError, match="not a date"):
         unreadable("text 'x' is not a date", "raise")
+
+
+def test_check_seed_takes_whole_numbers_and_generators_only():
+    from utils.checks import check_seed
+
+    generator = np.random.default_rng(0)
+    assert check_seed(3) == 3 and check_seed(generator) is generator and check_seed(None, allow_none=True) is None
+    for bad, error in (("0", TypeError), (1.5, TypeError), (True, TypeError), (None, TypeError), (-1, ValueError)):
+        with pytest.raises(error, match="seed"):
+            check_seed(bad)

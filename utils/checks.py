@@ -208,3 +208,15 @@ def unreadable(message: str, errors: str):
     if errors == "coerce":
         return
     raise ValueError(message)
+
+
+def check_seed(seed, name: str = "seed", *, allow_none: bool = False):
+    """`seed` if it is a whole number >= 0 or a numpy Generator (or None when `allow_none`), else a clear error.
+
+    What `np.random.default_rng` should be given for reproducible draws; strings, floats and booleans are refused.
+    """
+    if isinstance(seed, np.random.Generator) or (seed is None and allow_none):
+        return seed
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
+        raise TypeError(f"{name} must be a whole number or a numpy Generator, got {describe(seed)}")
+    return check_number(seed, name, low=0, integer=True)
