@@ -45,11 +45,6 @@ def test_data_set_sizes_and_labels():
     assert max(len(s.split()) for s in X_train) == emojify.MAX_LEN
 
 
-def test_load_dataset_rejects_an_unknown_split():
-    with pytest.raises(ValueError, match="split"):
-        emojify.load_dataset("validation")
-
-
 def test_sentence_to_avg_averages_known_words_and_skips_unknown_ones(tiny):
     word_to_vec_map, _ = tiny
     expected = (word_to_vec_map["love"] + word_to_vec_map["pizza"]) / 2
@@ -117,6 +112,16 @@ def test_clean_writes_out_contractions_and_drops_punctuation():
     assert emojify.clean("I'm SO hungry, can't wait!!") == "i am so hungry can not wait"
 
 
+def test_clean_keeps_accented_letters_without_their_accents():
+    assert emojify.clean("Café au lait, crème brûlée and a NAÏVE jalapeño") == \
+        "cafe au lait creme brulee and a naive jalapeno"
+
+
+def test_clean_refuses_what_is_not_a_string():
+    with pytest.raises(TypeError, match="sentence"):
+        emojify.clean(["not", "a", "string"])
+
+
 def test_predict_labels_clear_sentences():
     sentences = ["i love you so much", "the pitcher threw a strike", "this is wonderful news",
                  "i failed my exam and feel awful", "let us cook pasta for dinner"]
@@ -134,21 +139,173 @@ def test_predict_matches_the_shipped_score(split, floor):
     assert accuracy >= floor
 
 
-def test_predict_handles_unknown_words_empty_and_long_sentences():
-    long_sentence = "pizza " * 40
-    labels = emojify.predict(["qwzxv blorptastic", "", long_sentence, "pizza"])
-    assert all(label in range(5) for label in labels)
-    assert labels[2] == emojify.predict(["pizza " * emojify.MAX_LEN])[0]  # truncated to MAX_LEN words
+def test_predict_truncates_long_sentences_to_max_len():
+    labels = emojify.predict(["pizza " * 40, "pizza"])
+    assert labels[0] == emojify.predict(["pizza " * emojify.MAX_LEN])[0]
     assert emojify.predict([]) == []
 
 
-@pytest.mark.parametrize("bad", ["i love you", [1, 2], None, ["ok", b"bytes"]])
-def test_predict_rejects_anything_but_a_list_of_strings(bad):
-    with pytest.raises(TypeError, match="list of strings|must all be strings"):
-        emojify.predict(bad)
+@pytest.mark.parametrize("kind", [list, tuple, np.array])
+def test_predict_takes_lists_tuples_and_arrays_of_strings(kind):
+    X, _ = emojify.load_dataset("dev")  # a numpy array of str, as load_dataset gives it
+    assert emojify.predict(kind(list(X[:5]))) == emojify.predict(list(X[:5]))
+
+
+@pytest.mark.parametrize("message", ["", "!!! ???", "qwzxv blorptastic", "привет"])
+def test_predict_refuses_a_message_with_no_known_word_and_names_it(message):
+    with pytest.raises(ValueError, match="no word the model knows.*position 1"):
+        emojify.predict(["i love you", message])
+
+
+def test_predict_gives_none_for_unreadable_messages_when_coerced():
+    labels = emojify.predict(["qwzxv", "i love you so much", ""], errors="coerce")
+    assert labels[0] is None and labels[2] is None and labels[1] in range(5)
+
+
+def test_predict_refuses_an_unknown_errors_mode():
+    with pytest.raises(ValueError, match="errors"):
+        emojify.predict(["i love you"], errors="ignore")
 
 
 def test_label_to_emoji():
     assert [emojify.label_to_emoji(c) for c in range(5)] == ["❤️", "⚾", "😄", "😞", "🍴"]
-    with pytest.raises(ValueError):
-        emojify.label_to_emoji(7)
+    assert emojify.label_to_emoji(np.int64(4)) == emojify.label_to_emoji(4.0) == "🍴"
+
+
+@pytest.mark.parametrize("label, error", [(7, ValueError), (-1, ValueError), (2.5, ValueError), ("2", TypeError),
+                                          (True, TypeError), (None, TypeError)])
+def test_label_to_emoji_refuses_what_is_not_a_label(label, error):
+    with pytest.raises(error, match="label"):
+        emojify.label_to_emoji(label)
+
+
+# ---- the data checker's near-duplicate rule ----
+
+@pytest.mark.parametrize("a, b, similar", [
+    ("take care of yourself my dear", "please take care of yourself my dear", True),  # a word added
+    ("our dragon boat crew paddles in perfect rhythm", "our dragon boat crew paddled in perfect rhythm", True),
+    ("the storm missed our town completely", "The storm missed our town!", True),  # compared after clean
+    ("i feel so sad today", "i feel so upbeat today", False),  # a minimal pair that flips the meaning
+    ("i am peckish", "i am peckish any crisps in the cupboard", False),  # a short sentence inside a long one
+])
+def test_near_duplicate_rule(a, b, similar):
+    assert (emojify_data.jaccard(a, b) >= emojify_data.NEAR_DUPLICATE) == similar
+
+
+def test_the_checker_reports_a_near_duplicate_across_splits(monkeypatch):
+    real = emojify_data.read_rows
+
+    def with_a_near_copy(split):
+        header, rows = real(split)
+        if split == "train":
+            _, test_rows = real("test")
+            rows = rows + [["so " + test_rows[0][0], test_rows[0][1]]]  # one word added to a test sentence
+        return header, rows
+
+    monkeypatch.setattr(emojify_data, "read_rows", with_a_near_copy)
+    found = [line for line in emojify_data.problems() if "near-duplicates" in line]
+    assert len(found) == 1 and "train line" in found[0] and "test line 2" in found[0]
+
+
+def test_no_training_sentence_is_a_near_duplicate_of_a_dev_or_test_one():
+    assert emojify_data.near_duplicates() == []
+
+
+# ---- bad input to the exported functions: a ValueError or TypeError that names the argument ----
+
+@pytest.mark.parametrize("y_true, y_pred, name", [
+    ([0, 1, 2], [0, 1], "y_true"),  # different lengths (broadcasting would hide it)
+    ([0, 1], [0, 5], "y_pred"),  # a label out of range
+    ([0, -1], [0, 1], "y_true"),  # -1 would wrap round to class 4
+    ([0.5, 1], [0, 1], "y_true"),
+])
+def test_scores_refuse_mismatched_or_impossible_labels(y_true, y_pred, name):
+    for scorer in (em.confusion_matrix, em.per_class_scores):
+        with pytest.raises(ValueError, match=name):
+            scorer(y_true, y_pred)
+
+
+@pytest.mark.parametrize("Y", [[0, 1, -1], [0, 1, 5], [0, 1]])
+def test_v1_model_refuses_labels_that_would_train_as_another_class(tiny, Y):
+    with pytest.raises(ValueError, match="Y"):
+        em.model(["i love pizza", "not happy", "i love"], Y, tiny[0], num_iterations=1)
+
+
+def test_embedding_layer_refuses_a_zero_based_word_index(tiny):
+    word_to_vec_map, word_to_index = tiny
+    zero_based = {word: index - 1 for word, index in word_to_index.items()}  # "i" at 0 would be masked as padding
+    with pytest.raises(ValueError, match="word_to_index.*index_from_one"):
+        em.pretrained_embedding_layer(word_to_vec_map, zero_based)
+
+
+def test_sentences_to_indices_refuses_a_zero_based_word_index(tiny):
+    zero_based = {word: index - 1 for word, index in tiny[1].items()}
+    with pytest.raises(ValueError, match="padding"):
+        em.sentences_to_indices(["i love pizza"], zero_based, 5)
+
+
+def test_predict_v2_refuses_a_bare_string(tiny):
+    model = em.Emojify_V2((7,), *tiny)
+    with pytest.raises(TypeError, match="X.*single string"):
+        em.predict_v2("i love pizza", model, tiny[1], 7)
+
+
+def test_predict_v2_refuses_a_max_len_the_model_does_not_read(tiny):
+    model = em.Emojify_V2((7,), *tiny)
+    with pytest.raises(ValueError, match="max_len"):
+        em.predict_v2(["i love pizza"], model, tiny[1], 5)
+
+
+BAD_INPUTS = [  # (function, arguments, error, a word the message must contain)
+    ("sentence_to_avg", lambda t: (["i", "love"], t[0]), TypeError, "sentence"),
+    ("sentence_to_avg", lambda t: ("i love", {}), TypeError, "word_to_vec_map"),
+    ("sentence_to_avg", lambda t: ("i love", [1, 2]), TypeError, "word_to_vec_map"),
+    ("model", lambda t: ("i love pizza", [0], t[0]), TypeError, "X"),
+    ("model", lambda t: (["i love"], [0], t[0], -0.1), ValueError, "learning_rate"),
+    ("model", lambda t: (["i love"], [0], t[0], 0.01, 0), ValueError, "num_iterations"),
+    ("model", lambda t: (["i love"], ["0"], t[0]), TypeError, "Y"),
+    ("predict_v1", lambda t: (["i love"], np.zeros((5, 3)), np.zeros(5), t[0]), ValueError, "W"),
+    ("predict_v1", lambda t: (["i love"], np.zeros((5, 4)), np.zeros((5, 1)), t[0]), ValueError, "b"),
+    ("predict_v1", lambda t: ("i love", np.zeros((5, 4)), np.zeros(5), t[0]), TypeError, "X"),
+    ("confusion_matrix", lambda t: ([0, 1], [0, 1], 0), ValueError, "n_classes"),
+    ("confusion_matrix", lambda t: ("01", [0, 1]), TypeError, "y_true"),
+    ("per_class_scores", lambda t: ([0, 1], [[0, 1]]), ValueError, "y_pred"),
+    ("sentences_to_indices", lambda t: ("i love", t[1], 5), TypeError, "X"),
+    ("sentences_to_indices", lambda t: (["i love"], t[1], 2.5), ValueError, "max_len"),
+    ("sentences_to_indices", lambda t: (["i love"], t[1], "5"), TypeError, "max_len"),
+    ("sentences_to_indices", lambda t: (["i love"], ["i", "love"], 5), TypeError, "word_to_index"),
+    ("sentences_to_indices", lambda t: ([["i", "love"]], t[1], 5), TypeError, "X"),
+    ("pretrained_embedding_layer", lambda t: (t[0], {**t[1], "pizza": 1}), ValueError, "word_to_index"),
+    ("pretrained_embedding_layer", lambda t: (t[0], {**t[1], "zebra": 6}), ValueError, "word_to_vec_map"),
+    ("pretrained_embedding_layer", lambda t: (t[0], em.index_from_one(t[1])), ValueError, "word_to_index"),
+    ("Emojify_V2", lambda t: (7, *t), TypeError, "input_shape"),
+    ("Emojify_V2", lambda t: ((0,), *t), ValueError, "input_shape"),
+    ("trainable_head", lambda t: ("model",), TypeError, "model"),
+    ("load_head_weights", lambda t: (None, "/nonexistent/emojify.weights.h5"), FileNotFoundError, "weights"),
+    ("save_head_weights", lambda t: (None, "/tmp/emojify.h5"), ValueError, "weights.h5"),
+    ("predict_v2", lambda t: (["i love"], "model", t[1], 7), TypeError, "model"),
+]
+
+
+@pytest.mark.parametrize("name, arguments, error, word", BAD_INPUTS,
+                         ids=[f"{b[0]}-{i}" for i, b in enumerate(BAD_INPUTS)])
+def test_exported_functions_name_the_bad_argument(tiny, name, arguments, error, word):
+    with pytest.raises(error, match=word):
+        getattr(em, name)(*arguments(tiny))
+
+
+@pytest.mark.parametrize("call, error, word", [
+    (lambda: emojify.load_dataset("validation"), ValueError, "split"),
+    (lambda: emojify.load_dataset(["train"]), ValueError, "split"),
+    (lambda: emojify.clean(None), TypeError, "sentence"),
+    (lambda: emojify.predict("i love you"), TypeError, "single string"),
+    (lambda: emojify.predict(np.array([["i love you"]])), ValueError, "1-D"),
+    (lambda: emojify.predict([1, 2]), TypeError, "strings"),
+    (lambda: emojify.predict(None), TypeError, "sentences"),
+    (lambda: emojify.predict({"i love you"}), TypeError, "sentences"),
+    (lambda: emojify.predict(["i love you"], errors=None), ValueError, "errors"),
+    (lambda: emojify.label_to_emoji("heart"), TypeError, "label"),
+])
+def test_public_functions_name_the_bad_argument(call, error, word):
+    with pytest.raises(error, match=word):
+        call()

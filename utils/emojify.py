@@ -12,9 +12,11 @@ the notebook to utils/emojify_models.py; this module is written by hand.
 import csv
 import functools
 import re
+import unicodedata
 
 import numpy as np
 
+from utils.checks import check_choice, check_errors, check_number, check_string, check_strings, describe, unreadable
 from utils.paths import data_path, pretrained_path
 
 EMOJI = {0: "❤️", 1: "⚾", 2: "😄", 3: "😞", 4: "🍴"}
@@ -29,8 +31,8 @@ _CONTRACTIONS = [(r"\bcan't\b", "can not"), (r"\bwon't\b", "will not"), (r"n't\b
 
 
 def label_to_emoji(label) -> str:
-    """The emoji of a class label 0-4."""
-    label = int(label)
+    """The emoji of a class label 0-4 (a Python or numpy whole number; 2.0 is read as 2, 2.5 is refused)."""
+    label = check_number(label, "label", integer=True)
     if label not in EMOJI:
         raise ValueError(f"label must be one of {sorted(EMOJI)}, got {label}")
     return EMOJI[label]
@@ -42,16 +44,19 @@ def load_dataset(split: str) -> tuple[np.ndarray, np.ndarray]:
     'dev' is the development (validation) set: written separately from the training sentences, like the test set,
     and used to choose the training recipe; the test set is kept for the final score.
     """
-    if split not in SPLITS:
-        raise ValueError(f"split must be one of {sorted(SPLITS)}, got {split!r}")
+    check_choice(split, "split", SPLITS)
     with open(data_path(SPLITS[split]), newline="", encoding="utf-8") as file:
         rows = list(csv.DictReader(file))
     return np.array([row["sentence"] for row in rows]), np.array([int(row["label"]) for row in rows])
 
 
 def clean(sentence: str) -> str:
-    """Lower-case `sentence`, write contractions out ("don't" -> "do not") and drop punctuation and symbols."""
-    text = sentence.lower().replace("\u2019", "'")
+    """Lower-case `sentence`, write contractions out ("don't" -> "do not"), strip accents ("café" -> "cafe", as
+    GloVe spells it) and drop punctuation and symbols. Letters with no plain form (Greek, Cyrillic, "ß") are dropped.
+    """
+    check_string(sentence, "sentence", allow_empty=True)
+    text = unicodedata.normalize("NFKD", sentence.lower().replace("\u2019", "'"))
+    text = "".join(char for char in text if not unicodedata.combining(char))  # the accents, split off by NFKD
     for pattern, replacement in _CONTRACTIONS:
         text = re.sub(pattern, replacement, text)
     return " ".join(re.findall(r"[a-z0-9]+", text))
@@ -73,28 +78,32 @@ def _shipped_model():
     return model, word_to_index
 
 
-def predict(sentences: list[str]) -> list[int]:
+def predict(sentences, errors: str = "raise") -> list:
     """Class labels 0-4 (see EMOJI) that the shipped V2 model gives to `sentences`.
 
-    Each sentence is cleaned (`clean`: lower case, contractions written out, punctuation dropped); words that GloVe
-    does not know are skipped; only the first MAX_LEN (12) known words are read, the rest of a longer sentence is
-    truncated. A sentence with no known word is read as all padding and still gets a label (the model's guess for
-    an empty message), so check your text if that happens. The first call loads GloVe and the weights
-    (pretrained/emojify_v2.weights.h5, a few seconds); the model is then kept for the life of the process.
+    `sentences` is a list, tuple or 1-D numpy array of strings (what `load_dataset` returns); a single string is
+    refused (wrap it in a list), since it would otherwise be read letter by letter. Each sentence is cleaned
+    (`clean`: lower case, contractions written out, accents and punctuation dropped); words that GloVe does not know
+    are skipped; only the first MAX_LEN (12) known words are read, the rest of a longer sentence is truncated.
 
-    Raises TypeError, naming the problem, when `sentences` is not a list (or tuple) of strings; wrap a single
-    string in a list.
+    A sentence with no word the model knows ("", "!!!", "qwzxv") has nothing to read: with errors="raise" (the
+    default) that is a ValueError naming the sentence; with errors="coerce" its label is None. The first call loads
+    GloVe and the weights (pretrained/emojify_v2.weights.h5, a few seconds); the model is then kept for the life of
+    the process.
     """
-    if not isinstance(sentences, list | tuple):
-        raise TypeError(f"sentences must be a list of strings, got {type(sentences).__name__}"
-                         + ("; wrap a single sentence in a list: predict([sentence])" if isinstance(sentences, str)
-                            else ""))
-    wrong = [(i, type(s).__name__) for i, s in enumerate(sentences) if not isinstance(s, str)]
-    if wrong:
-        raise TypeError(f"sentences must all be strings; not strings at (position, type): {wrong[:5]}")
+    sentences = check_strings(sentences, "sentences", allow_empty_list=True)
+    errors = check_errors(errors)
     if not sentences:
         return []
-    from utils.emojify_models import predict_v2
+    from utils.emojify_models import predict_v2, sentences_to_indices
 
     model, word_to_index = _shipped_model()
-    return [int(label) for label in predict_v2([clean(s) for s in sentences], model, word_to_index, MAX_LEN)]
+    cleaned = [clean(sentence) for sentence in sentences]
+    indices = sentences_to_indices(cleaned, word_to_index, MAX_LEN)  # (m, MAX_LEN), all zeros: nothing known
+    empty = {i for i, row in enumerate(indices) if not row.any()}
+    if empty:
+        first = min(empty)
+        unreadable(f"sentences has {len(empty)} sentence(s) with no word the model knows, the first at position "
+                   f"{first}: {describe(sentences[first])}; pass errors='coerce' to get None for them", errors)
+    labels = predict_v2(cleaned, model, word_to_index, MAX_LEN)  # (m,)
+    return [None if i in empty else int(label) for i, label in enumerate(labels)]

@@ -7,11 +7,21 @@ Generated from notebooks/w2a2_emojify.ipynb by `make export`:
 edit the notebook's `exercise` and `export` cells, not this file.
 """
 
+import os
+
 import keras
 import numpy as np
 from keras import layers
 
-from utils.checks import check_shape
+from utils.checks import (
+    check_array,
+    check_labels,
+    check_number,
+    check_same_length,
+    check_string,
+    check_strings,
+    describe,
+)
 from utils.rnn_numpy import softmax  # written in W1A1; here over the last axis of (m, 5) scores
 
 N_CLASSES = 5
@@ -19,7 +29,21 @@ N_CLASSES = 5
 
 def index_from_one(word_to_index):
     """The same words numbered from 1, leaving index 0 free for padding (the course's convention)."""
+    check_word_map(word_to_index, "word_to_index")
     return {word: index + 1 for word, index in word_to_index.items()}
+
+
+def check_word_map(mapping, name):
+    """TypeError unless `mapping` is a non-empty dict keyed by words (a word index or a word-to-vector map)."""
+    if not isinstance(mapping, dict) or not mapping:
+        raise TypeError(f"{name} must be a non-empty dict keyed by words, got {describe(mapping)}")
+
+
+def vector_size(word_to_vec_map):
+    """The dimension of the vectors of `word_to_vec_map` (a dict word -> 1-D vector), or a clear error."""
+    check_word_map(word_to_vec_map, "word_to_vec_map")
+    first = check_array(next(iter(word_to_vec_map.values())), "each vector of word_to_vec_map", ndim=1)
+    return first.shape[0]
 
 
 def sentence_to_avg(sentence, word_to_vec_map):
@@ -27,7 +51,8 @@ def sentence_to_avg(sentence, word_to_vec_map):
 
     Returns a (dim,) float array: zeros when no word is known.
     """
-    dim = next(iter(word_to_vec_map.values())).shape[0]
+    check_string(sentence, "sentence", allow_empty=True)
+    dim = vector_size(word_to_vec_map)
     vectors = [word_to_vec_map[word] for word in sentence.lower().split() if word in word_to_vec_map]
     if not vectors:
         return np.zeros(dim)
@@ -41,8 +66,10 @@ def model(X, Y, word_to_vec_map, learning_rate=0.01, num_iterations=400):
     the data. Sentences are visited in a new random order each pass (seeded, so the run repeats).
     Returns pred (m,) the predicted labels of X after training, W (5, dim) and b (5,).
     """
-    Y = np.asarray(Y)
-    check_shape(Y, (len(X),), "Y")
+    X, Y = check_strings(X, "X"), check_labels(Y, "Y", N_CLASSES)  # a label -1 or 5 is an error, not a class
+    check_same_length(X=X, Y=Y)
+    learning_rate = check_number(learning_rate, "learning_rate", low=0, low_open=True)
+    num_iterations = check_number(num_iterations, "num_iterations", low=1, integer=True)
     rng = np.random.default_rng(1)
     averages = np.stack([sentence_to_avg(sentence, word_to_vec_map) for sentence in X])  # (m, dim)
     m, dim = averages.shape
@@ -64,14 +91,22 @@ def model(X, Y, word_to_vec_map, learning_rate=0.01, num_iterations=400):
 
 def predict_v1(X, W, b, word_to_vec_map):
     """Labels (m,) that the V1 parameters W (5, dim), b (5,) give to the sentences X."""
+    X, dim = check_strings(X, "X"), vector_size(word_to_vec_map)
+    W, b = check_array(W, "W", shape=(N_CLASSES, dim)), check_array(b, "b", shape=(N_CLASSES,))
     averages = np.stack([sentence_to_avg(sentence, word_to_vec_map) for sentence in X])  # (m, dim)
     return np.argmax(averages @ W.T + b, axis=1)
 
 
 def confusion_matrix(y_true, y_pred, n_classes=N_CLASSES):
-    """(n_classes, n_classes) counts: row = true label, column = predicted label."""
+    """(n_classes, n_classes) counts: row = true label, column = predicted label.
+
+    y_true and y_pred must have the same length and hold labels 0 .. n_classes-1 (no broadcasting, no wrapping).
+    """
+    n_classes = check_number(n_classes, "n_classes", low=1, integer=True)
+    y_true, y_pred = check_labels(y_true, "y_true", n_classes), check_labels(y_pred, "y_pred", n_classes)
+    check_same_length(y_true=y_true, y_pred=y_pred)
     matrix = np.zeros((n_classes, n_classes), dtype=int)
-    np.add.at(matrix, (np.asarray(y_true), np.asarray(y_pred)), 1)
+    np.add.at(matrix, (y_true, y_pred), 1)
     return matrix
 
 
@@ -90,13 +125,17 @@ def sentences_to_indices(X, word_to_index, max_len):
     """(m, max_len) int32 array: row i holds the indices of the known words of X[i], left-aligned, then zeros.
 
     Words are lower-cased and split on spaces; unknown words are skipped; a sentence with more than max_len known
-    words is truncated to its first max_len.
+    words is truncated to its first max_len. X is a list (or 1-D array) of sentences: a single string is refused.
     """
-    if max_len < 1:
-        raise ValueError(f"max_len must be at least 1, got {max_len}")
+    X = check_strings(X, "X", allow_empty_list=True)
+    check_word_map(word_to_index, "word_to_index")
+    max_len = check_number(max_len, "max_len", low=1, integer=True)
     X_indices = np.zeros((len(X), max_len), dtype=np.int32)  # (m, max_len)
     for i, sentence in enumerate(X):
         indices = [word_to_index[word] for word in sentence.lower().split() if word in word_to_index][:max_len]
+        if indices and min(indices) < 1:
+            raise ValueError(f"word_to_index gives a word of {sentence!r} the index {min(indices)}, but 0 is the "
+                             "padding index: number the words from 1 (index_from_one)")
         X_indices[i, :len(indices)] = indices
     return X_indices
 
@@ -104,10 +143,21 @@ def sentences_to_indices(X, word_to_index, max_len):
 def pretrained_embedding_layer(word_to_vec_map, word_to_index):
     """A frozen keras Embedding whose row word_to_index[w] is the GloVe vector of w and whose row 0 is zero.
 
-    It masks index 0, so the layers after it skip the padding steps.
+    It masks index 0, so the layers after it skip the padding steps. word_to_index must number its n words
+    1 to n, each once (index_from_one turns GloVe's 0-based index into that).
     """
+    emb_dim = vector_size(word_to_vec_map)
+    check_word_map(word_to_index, "word_to_index")
+    indices = np.array(list(word_to_index.values()))
     vocab_size = len(word_to_index) + 1  # + 1 for the padding row 0
-    emb_dim = next(iter(word_to_vec_map.values())).shape[0]
+    if indices.dtype.kind not in "iu" or indices.min() < 1 or len(np.unique(indices)) < len(indices) \
+            or indices.max() >= vocab_size:
+        raise ValueError(f"word_to_index must number its {len(indices)} words 1 to {len(indices)}, each once (0 is "
+                         f"the padding row); got {describe(indices.min())} to {describe(indices.max())}: "
+                         "shift a 0-based index with index_from_one")
+    missing = [word for word in word_to_index if word not in word_to_vec_map]
+    if missing:
+        raise ValueError(f"word_to_vec_map has no vector for {len(missing)} word(s) of word_to_index: {missing[:5]}")
     emb_matrix = np.zeros((vocab_size, emb_dim), dtype=np.float32)  # (vocab_size, emb_dim)
     for word, index in word_to_index.items():
         emb_matrix[index] = word_to_vec_map[word]
@@ -122,6 +172,9 @@ def Emojify_V2(input_shape, word_to_vec_map, word_to_index):
 
     Returns a keras Model mapping (m, max_len) word indices to (m, 5) class probabilities.
     """
+    if not isinstance(input_shape, tuple) or len(input_shape) != 1:
+        raise TypeError(f"input_shape must be a 1-tuple (max_len,), got {describe(input_shape)}")
+    check_number(input_shape[0], "input_shape[0] (max_len)", low=1, integer=True)
     sentence_indices = keras.Input(shape=input_shape, dtype="int32", name="word_indices")
     embeddings = pretrained_embedding_layer(word_to_vec_map, word_to_index)(sentence_indices)  # (m, T_x, 50)
     X = layers.LSTM(128, return_sequences=True)(embeddings)  # (m, T_x, 128)
@@ -135,6 +188,8 @@ def Emojify_V2(input_shape, word_to_vec_map, word_to_index):
 
 def trainable_head(model):
     """A model made of `model`'s layers after its embedding (shared, not copied): word vectors -> probabilities."""
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"model must be a keras Model built by Emojify_V2, got {describe(model)}")
     names = [layer.name for layer in model.layers]
     if "glove_embedding" not in names:
         raise ValueError(f"{model.name} has no layer named 'glove_embedding'; build it with Emojify_V2")
@@ -148,16 +203,27 @@ def trainable_head(model):
 
 def save_head_weights(model, path):
     """Write the weights of `model`'s layers after the embedding to `path` (a .weights.h5 file)."""
+    if not str(path).endswith(".weights.h5"):
+        raise ValueError(f"path must end in .weights.h5 (Keras's weights format), got {describe(str(path))}")
     trainable_head(model).save_weights(str(path))
 
 
 def load_head_weights(model, path):
     """Load weights written by `save_head_weights` into a freshly built Emojify_V2 `model`; return the model."""
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"no weights file at {path}: pretrained/README.md gives the command that writes it")
     trainable_head(model).load_weights(str(path))
     return model
 
 
 def predict_v2(X, model, word_to_index, max_len):
     """Labels (m,) that the V2 `model` gives to the sentences X, read through `sentences_to_indices`."""
-    probabilities = model(sentences_to_indices(X, word_to_index, max_len), training=False)  # (m, 5)
+    X_indices = sentences_to_indices(X, word_to_index, max_len)  # (m, max_len); validates X and max_len
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"model must be a keras Model built by Emojify_V2, got {describe(model)}")
+    if model.input_shape[1:] != (max_len,):
+        raise ValueError(f"max_len is {max_len} but the model reads rows of shape {model.input_shape[1:]}")
+    if not X_indices.shape[0]:
+        return np.zeros(0, dtype=np.int64)
+    probabilities = model(X_indices, training=False)  # (m, 5)
     return np.argmax(np.asarray(probabilities), axis=1)
