@@ -110,6 +110,17 @@ def confusion_matrix(y_true, y_pred, n_classes=N_CLASSES):
     return matrix
 
 
+def confusion_table(y_true, y_pred, class_names):
+    """The confusion matrix as text: a row per true class, a column per predicted class, then the row's total."""
+    names = [str(name) for name in class_names]
+    matrix = confusion_matrix(y_true, y_pred, len(names))
+    width = max(len(name) for name in names) + 2
+    lines = ["true \\ predicted".ljust(width) + "".join(f"{name:>{width}}" for name in names) + "   total"]
+    for name, row in zip(names, matrix):
+        lines.append(name.ljust(width) + "".join(f"{count:>{width}}" for count in row) + f"{row.sum():>8}")
+    return "\n".join(lines)
+
+
 def per_class_scores(y_true, y_pred, n_classes=N_CLASSES):
     """Precision, recall and F1 of each class, as three (n_classes,) arrays (0 where a class is never predicted)."""
     matrix = confusion_matrix(y_true, y_pred, n_classes)
@@ -227,3 +238,28 @@ def predict_v2(X, model, word_to_index, max_len):
         return np.zeros(0, dtype=np.int64)
     probabilities = model(X_indices, training=False)  # (m, 5)
     return np.argmax(np.asarray(probabilities), axis=1)
+
+
+def train_v2(model, X_train, Y_train, X_dev, Y_dev, word_to_index, max_len, epochs=50, batch_size=32, patience=4,
+             learning_rate=0.001):
+    """Fit V2 with the course's recipe (Adam, categorical cross-entropy), stopping early on the dev loss.
+
+    Training stops once the dev loss has not improved for `patience` epochs (or after `epochs`), and the weights of
+    the epoch with the lowest dev loss are put back (keras.callbacks.EarlyStopping with restore_best_weights): the
+    dev set picks the epoch, never the test set. Returns the keras History; history.history holds the per-epoch
+    losses and accuracies.
+    """
+    X_train, X_dev = check_strings(X_train, "X_train"), check_strings(X_dev, "X_dev")
+    Y_train, Y_dev = check_labels(Y_train, "Y_train", N_CLASSES), check_labels(Y_dev, "Y_dev", N_CLASSES)
+    check_same_length(X_train=X_train, Y_train=Y_train)
+    check_same_length(X_dev=X_dev, Y_dev=Y_dev)
+    epochs = check_number(epochs, "epochs", low=1, integer=True)
+    batch_size = check_number(batch_size, "batch_size", low=1, integer=True)
+    patience = check_number(patience, "patience", low=1, integer=True)
+    learning_rate = check_number(learning_rate, "learning_rate", low=0, low_open=True)
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate), loss="categorical_crossentropy",
+                  metrics=["accuracy"])
+    stop = keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience, restore_best_weights=True)
+    return model.fit(sentences_to_indices(X_train, word_to_index, max_len), np.eye(N_CLASSES)[Y_train],  # (m, T_x)
+                     validation_data=(sentences_to_indices(X_dev, word_to_index, max_len), np.eye(N_CLASSES)[Y_dev]),
+                     epochs=epochs, batch_size=batch_size, shuffle=True, callbacks=[stop], verbose=0)
