@@ -91,6 +91,30 @@ def test_emojify_v2_maps_indices_to_probabilities(tiny):
     np.testing.assert_allclose(probabilities.sum(axis=1), 1, rtol=1e-5)
 
 
+def test_train_v2_keeps_the_weights_of_the_lowest_dev_loss(tiny):
+    word_to_vec_map, word_to_index = tiny
+    X = ["i love pizza", "not happy", "i love", "happy happy", "pizza pizza", "not pizza", "love not", "i happy"]
+    Y = [0, 3, 0, 2, 4, 4, 3, 2]
+    em.keras.utils.set_random_seed(0)
+    model = em.Emojify_V2((4,), word_to_vec_map, word_to_index)
+    history = em.train_v2(model, X, Y, X[::-1], Y[::-1], word_to_index, 4, epochs=8, batch_size=4, patience=2,
+                          learning_rate=0.05)
+    dev_loss = history.history["val_loss"]
+    assert len(dev_loss) <= 8
+    indices = em.sentences_to_indices(X[::-1], word_to_index, 4)
+    restored = model.evaluate(indices, np.eye(5)[Y[::-1]], verbose=0)[0]
+    assert restored == pytest.approx(min(dev_loss), rel=1e-4)
+
+
+def test_experiment_subsets_are_nested_and_keep_the_class_proportions():
+    from tools.emojify_experiments import nested_subsets
+
+    Y = np.repeat(np.arange(5), [40, 40, 80, 80, 40])
+    subsets = nested_subsets(Y, fractions=(0.25, 0.5, 1.0))
+    assert set(subsets[0.25]) <= set(subsets[0.5]) <= set(subsets[1.0]) == set(range(len(Y)))
+    assert np.bincount(Y[subsets[0.25]]).tolist() == [10, 10, 20, 20, 10]
+
+
 def test_v1_model_learns_a_separable_toy_problem():
     word_to_vec_map = {"red": np.eye(5)[0], "blue": np.eye(5)[1], "green": np.eye(5)[2], "gold": np.eye(5)[3],
                        "grey": np.eye(5)[4]}
@@ -284,6 +308,10 @@ BAD_INPUTS = [  # (function, arguments, error, a word the message must contain)
     ("load_head_weights", lambda t: (None, "/nonexistent/emojify.weights.h5"), FileNotFoundError, "weights"),
     ("save_head_weights", lambda t: (None, "/tmp/emojify.h5"), ValueError, "weights.h5"),
     ("predict_v2", lambda t: (["i love"], "model", t[1], 7), TypeError, "model"),
+    ("train_v2", lambda t: (None, ["i love"], [0, 1], ["pizza"], [4], t[1], 7), ValueError, "X_train"),
+    ("train_v2", lambda t: (None, ["i love"], [0], ["pizza"], [-1], t[1], 7), ValueError, "Y_dev"),
+    ("train_v2", lambda t: (None, ["i love"], [0], ["pizza"], [4], t[1], 7, 0), ValueError, "epochs"),
+    ("train_v2", lambda t: (None, ["i love"], [0], ["pizza"], [4], t[1], 7, 5, 32, 0.5), ValueError, "patience"),
 ]
 
 

@@ -3,7 +3,7 @@
     python -m tools.emojify_experiments      # about 10 min on a 2-core CPU; writes pretrained/emojify_experiments.csv
 
 Every run trains V2 exactly as notebooks/w2a2_emojify.ipynb does (`utils.emojify_models.train_v2`: Adam 0.001,
-batches of 32, at most 50 epochs, early stopping on the dev loss with the best weights restored) and is scored on
+batches of 32, at most 50 epochs, early stopping on the dev loss with patience 10 and the best weights restored) and is scored on
 the dev set only; the test set is not read. Two questions, each with seeds 1, 2 and 3:
 
 - mask: the padding masked (`mask_zero=True`, the notebook's model) against not masked (the course's model, whose
@@ -77,13 +77,21 @@ def run(X_train, Y_train, X_dev, Y_dev, glove_maps, seed: int, mask: bool = True
             "best_epoch": int(np.argmin(losses)) + 1, "epochs_run": len(losses), "seconds": f"{seconds:.0f}"}
 
 
+def write(rows) -> None:
+    """The runs as CSV, sorted by experiment, training-set size, setting and seed."""
+    with open(RESULTS, "w", newline="", encoding="utf-8") as file:
+        writer = csv.DictWriter(file, FIELDS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(sorted(rows, key=lambda row: (row["experiment"], row["n_train"], row["setting"], row["seed"])))
+
+
 def main() -> int:
     X_train, Y_train = load_dataset("train")
     X_dev, Y_dev = load_dataset("dev")
     glove = load_glove()
     glove_maps = (glove.word_to_vec_map, index_from_one(glove.word_to_index))
     rows = []
-    for seed in SEEDS:
+    for seed in SEEDS:  # the file is rewritten after each seed, so an interrupted run leaves whole seeds
         full = run(X_train, Y_train, X_dev, Y_dev, glove_maps, seed)
         rows.append({"experiment": "mask", "setting": "masked", **full})
         rows.append({"experiment": "mask", "setting": "not masked",
@@ -93,10 +101,7 @@ def main() -> int:
             rows.append({"experiment": "data", "setting": f"{fraction:g} of the training set", **result})
         for row in rows[-(2 + len(FRACTIONS)):]:
             print(", ".join(f"{key} {row[key]}" for key in FIELDS), flush=True)
-    with open(RESULTS, "w", newline="", encoding="utf-8") as file:
-        writer = csv.DictWriter(file, FIELDS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(sorted(rows, key=lambda row: (row["experiment"], row["n_train"], row["setting"], row["seed"])))
+        write(rows)
     print("wrote", RESULTS)
     return 0
 

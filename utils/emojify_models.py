@@ -240,7 +240,7 @@ def predict_v2(X, model, word_to_index, max_len):
     return np.argmax(np.asarray(probabilities), axis=1)
 
 
-def train_v2(model, X_train, Y_train, X_dev, Y_dev, word_to_index, max_len, epochs=50, batch_size=32, patience=4,
+def train_v2(model, X_train, Y_train, X_dev, Y_dev, word_to_index, max_len, epochs=50, batch_size=32, patience=10,
              learning_rate=0.001):
     """Fit V2 with the course's recipe (Adam, categorical cross-entropy), stopping early on the dev loss.
 
