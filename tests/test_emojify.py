@@ -154,8 +154,8 @@ def test_predict_labels_clear_sentences():
     # one read "i failed my exam and feel awful" as joy). The dev and test scores below measure quality.
 
 
-# The notebook reports the exact figures with the shipped weights: test 0.837, dev 0.860 (the weights shipped before
-# the dev set existed scored 0.772 on it).
+# The notebook reports the exact figures with the shipped weights: test 0.826, dev 0.844 (early stopping on the dev
+# loss, after the near-duplicates of dev and test sentences left the training set).
 @pytest.mark.parametrize("split, floor", [("test", 0.82), ("dev", 0.84)])
 def test_predict_matches_the_shipped_score(split, floor):
     X, Y = emojify.load_dataset(split)

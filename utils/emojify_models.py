@@ -114,10 +114,11 @@ def confusion_table(y_true, y_pred, class_names):
     """The confusion matrix as text: a row per true class, a column per predicted class, then the row's total."""
     names = [str(name) for name in class_names]
     matrix = confusion_matrix(y_true, y_pred, len(names))
-    width = max(len(name) for name in names) + 2
-    lines = ["true \\ predicted".ljust(width) + "".join(f"{name:>{width}}" for name in names) + "   total"]
+    corner = "true \\ predicted"
+    first, width = max(len(corner), *map(len, names)) + 2, max(map(len, names)) + 2  # column widths
+    lines = [corner.ljust(first) + "".join(f"{name:>{width}}" for name in names) + "   total"]
     for name, row in zip(names, matrix):
-        lines.append(name.ljust(width) + "".join(f"{count:>{width}}" for count in row) + f"{row.sum():>8}")
+        lines.append(name.ljust(first) + "".join(f"{count:>{width}}" for count in row) + f"{row.sum():>8}")
     return "\n".join(lines)
 
 
