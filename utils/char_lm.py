@@ -14,6 +14,7 @@ from utils.checks import (
     check_choice,
     check_keys,
     check_number,
+    check_seed,
     check_shape,
     check_string,
     check_strings,
@@ -123,14 +124,6 @@ def initialize_parameters(n_a, n_x, n_y, rng=None):
         "by": np.zeros((n_y, 1)),
     }
 
-
-def check_seed(seed, name="seed", allow_none=False):
-    """`seed` if it is a whole number >= 0 or a numpy Generator (or None when `allow_none`), else a clear error."""
-    if isinstance(seed, np.random.Generator) or (seed is None and allow_none):
-        return seed
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
-        raise TypeError(f"{name} must be a whole number or a numpy Generator, got {describe(seed)}")
-    return check_number(seed, name, low=0, integer=True)
 
 
 def check_language_model(parameters, char_to_ix):
