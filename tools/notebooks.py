@@ -3,7 +3,8 @@
 A notebook names its module in its metadata (`"companion": {"module": "utils/rnn_numpy.py", "doc": ...}`).
 Its cells tagged `export` (imports, support code) and `exercise` (the course's functions) are written, in
 order, to that module, so tests, training scripts and other notebooks can import them. The notebook is
-the only hand-written source.
+the only hand-written source. The learner-mode markers around an exercise's solution (`### BEGIN SOLUTION`,
+`### END SOLUTION`, see tools/exercises.py) are left out of the module; the rest of the cell is copied as it is.
 
     python -m tools.notebooks export     # rewrite every module from its notebook (`make export`)
     python -m tools.notebooks check      # exit 1 and name the modules that are out of date
@@ -17,6 +18,8 @@ import nbformat
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 EXPORTED_TAGS = ("export", "exercise")
+# nbgrader's markers around the part of an exercise that a learner writes (tools/exercises.py).
+BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 
 # The first lines of every notebook's `setup` cell: find the repository; clone it only on Colab (or when asked).
 REPO_URL = "https://github.com/sequence-models-companion/sequence-models-companion"
@@ -63,6 +66,11 @@ def code_cells(notebook) -> list:
     return [cell for cell in notebook.cells if cell.cell_type == "code" and cell.source.strip()]
 
 
+def strip_markers(source: str) -> str:
+    """`source` without its learner-mode marker lines: what the exported module holds."""
+    return "\n".join(line for line in source.splitlines() if line.strip() not in (BEGIN, END))
+
+
 def exported_module(path: Path) -> tuple[Path, str] | None:
     """(module path, module text) that the notebook at `path` exports, or None if it exports nothing."""
     notebook = read(path)
@@ -73,7 +81,8 @@ def exported_module(path: Path) -> tuple[Path, str] | None:
         f'"""{spec["doc"]}\n\nGenerated from notebooks/{path.name} by `make export`:\n'
         f'edit the notebook\'s `exercise` and `export` cells, not this file.\n"""\n'
     )
-    bodies = [cell.source.strip() for cell in code_cells(notebook) if set(tags(cell)) & set(EXPORTED_TAGS)]
+    bodies = [strip_markers(cell.source).strip() for cell in code_cells(notebook)
+              if set(tags(cell)) & set(EXPORTED_TAGS)]
     return ROOT / spec["module"], header + "\n" + "\n\n\n".join(bodies) + "\n"
 
 

@@ -6,8 +6,14 @@ cell), `numerical_gradient` and `gradient_check` in section 4 (backpropagation t
 The second half is the argument validation that every public function in `utils/` uses (`check_array`,
 `check_number`, `check_strings`, `check_labels`, ...), and the `errors="raise" | "coerce"` convention of
 functions that read free text (`check_errors`, `unreadable`). Keep validation here, not in copies.
+
+The last part gives learners a verdict on their exercises (`verdict`, `unwritten`; learner mode, see
+tools/exercises.py).
 """
 
+import contextlib
+import re
+import traceback
 from collections.abc import Callable
 
 import numpy as np
@@ -220,3 +226,145 @@ def check_seed(seed, name: str = "seed", *, allow_none: bool = False):
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
         raise TypeError(f"{name} must be a whole number or a numpy Generator, got {describe(seed)}")
     return check_number(seed, name, low=0, integer=True)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Verdicts for learners (learner mode: the exercise notebooks in exercises/, made by tools/exercises.py).
+# The check cell after an exercise runs its checks inside `with verdict("name") as check:` and prints one line
+# when they all pass, or, for each check that fails, what was expected, what came back and where they differ.
+#
+# A verdict never raises: a learner can run the whole notebook top to bottom, whatever state it is in, and
+# read every verdict. Machines still see a failure: a verdict that does not pass prints a line starting with
+# FAILED. The suite compares the solution notebooks' check cells with their committed outputs (nbval, the cells
+# start with # NBVAL_CHECK_OUTPUT), refuses a committed output holding a FAILED line, and the mutation test
+# (tools/exercises.py) counts a check as failed when its cell raises or prints a FAILED line.
+
+PASSED, FAILED = "✔", "✘"
+SHOWN_FAILURES = 5  # a verdict lists this many failing checks, then counts the rest
+# The message of an exercise stub's NotImplementedError (tools/exercises.py writes the stubs).
+NOT_WRITTEN = "{name} is not written yet. Hint: {hint}"
+_NOT_WRITTEN = re.compile(r"(?P<name>\w+) is not written yet\. Hint: (?P<hint>.*)", re.DOTALL)
+
+
+def unwritten(error) -> tuple[str, str] | None:
+    """(exercise name, hint) when `error` is the NotImplementedError of an exercise stub, else None."""
+    match = _NOT_WRITTEN.fullmatch(str(error)) if isinstance(error, NotImplementedError) else None
+    return (match["name"], match["hint"]) if match else None
+
+
+def failed(text: str) -> bool:
+    """True when printed `text` holds a verdict that did not pass (a line starting with FAILED)."""
+    return any(line.startswith(FAILED) for line in text.splitlines())
+
+
+def _short(value) -> str:
+    """`value` for a verdict line: numbers to 6 significant digits, long things cut."""
+    if isinstance(value, float | np.floating):
+        return f"{float(value):.6g}"
+    text = np.array2string(value, precision=4, threshold=6) if isinstance(value, np.ndarray) else repr(value)
+    return text if len(text) <= 70 else text[:67] + "..."
+
+
+def _difference(actual, expected, atol: float) -> str | None:
+    """None when `actual` matches `expected` (same shape, every entry within `atol`), else what differs."""
+    expected = np.asarray(expected, dtype=np.float64)
+    if actual is None:
+        return "expected a value, got None (does the function return its result?)"
+    try:
+        got = np.asarray(actual, dtype=np.float64)
+    except (TypeError, ValueError):
+        return f"expected {_short(expected)}, got {describe(actual)}"
+    if got.shape != expected.shape:
+        return f"expected shape {expected.shape}, got shape {got.shape}"
+    gap = np.abs(got - expected)
+    wrong = ~(gap <= atol)  # NaN is wrong too
+    if not wrong.any():
+        return None
+    if got.ndim == 0:
+        return f"expected {_short(expected.item())}, got {_short(got.item())} (tolerance {atol:g})"
+    where = np.unravel_index(np.argmax(np.where(np.isnan(gap), np.inf, gap)), gap.shape)
+    return (f"{int(wrong.sum())} of {gap.size} entries differ; the largest at index {tuple(map(int, where))}: "
+            f"expected {_short(expected[where].item())}, got {_short(got[where].item())} (tolerance {atol:g})")
+
+
+class Verdict:
+    """The checks of one exercise, recorded as they run; `verdict` makes one and prints it."""
+
+    def __init__(self, exercise: str):
+        self.exercise, self.passed, self.failures, self.stopped = exercise, 0, [], None
+
+    def _record(self, what: str, problem: str | None) -> bool:
+        if problem is None:
+            self.passed += 1
+        else:
+            self.failures.append(f"{what}: {problem}")
+        return problem is None
+
+    def close(self, what: str, actual, expected, atol: float = 1e-6) -> bool:
+        """`actual` has `expected`'s shape and every entry within `atol` of it."""
+        return self._record(what, _difference(actual, expected, atol))
+
+    def equal(self, what: str, actual, expected) -> bool:
+        """`actual == expected` (words, tuples, whole numbers)."""
+        return self._record(what, None if actual == expected else f"expected {_short(expected)}, got {_short(actual)}")
+
+    def raises(self, what: str, error: type[Exception], call: Callable, *args) -> Exception | None:
+        """`call(*args)` raises `error`. Returns what it raised (None if nothing), for the cell to show.
+        An unwritten exercise inside it still ends the verdict ("not written yet")."""
+        try:
+            value = call(*args)
+        except NotImplementedError:
+            raise
+        except error as expected:
+            self._record(what, None)
+            return expected
+        except Exception as other:  # noqa: BLE001 (any other error is the answer to report)
+            self._record(what, f"expected {error.__name__}, got {type(other).__name__}: {other}")
+            return other
+        self._record(what, f"expected {error.__name__}, got no error (it returned {_short(value)})")
+        return None
+
+    def report(self) -> None:
+        checks = self.passed + len(self.failures)
+        if not self.failures and not self.stopped:
+            print(f"{PASSED} {self.exercise}: " + ("the check passes" if checks == 1 else f"all {checks} checks pass"))
+            return
+        parts = [f"{len(self.failures)} of {checks} checks fail"] if checks else []
+        parts += [f"the checks stopped: {self.stopped}"] if self.stopped else []
+        print(f"{FAILED} {self.exercise}: " + "; then ".join(parts))
+        for failure in self.failures[:SHOWN_FAILURES]:
+            print(f"  - {failure}")
+        if len(self.failures) > SHOWN_FAILURES:
+            print(f"  ... and {len(self.failures) - SHOWN_FAILURES} more")
+
+
+def _where(error: BaseException) -> str:
+    """' (at `line`)' for the innermost line of `error`'s traceback that has source text."""
+    frames = [frame for frame in traceback.extract_tb(error.__traceback__) if frame.line and frame.filename != __file__]
+    return f" (at `{frames[-1].line}`)" if frames else ""
+
+
+@contextlib.contextmanager
+def verdict(exercise: str):
+    """Run the checks of `exercise` (`check.close`, `check.equal`, `check.raises`) and print the verdict.
+
+    All pass: one line, "✔ name: all n checks pass". Some fail: a line starting with FAILED, then one line per
+    failing check with what was expected and what came back (the shape, or the entry that differs most). The
+    exercise still a stub: "✘ name is not written yet", with its hint; an exercise it needs still a stub: which
+    one. An error from the learner's code ends the checks with its type, message and line. Never raises (see
+    the note above), so the cells after it still run.
+    """
+    check = Verdict(exercise)
+    try:
+        yield check
+    except Exception as error:  # noqa: BLE001 (the verdict reports what the code raised)
+        stub = unwritten(error)
+        if stub and stub[0] == exercise:
+            print(f"{FAILED} {NOT_WRITTEN.format(name=exercise, hint=stub[1])}")
+            return
+        if stub:
+            print(f"{FAILED} {exercise} cannot be checked yet: it needs {stub[0]}, which is not written yet. "
+                  f"Hint: {stub[1]}")
+            return
+        check.stopped = f"{type(error).__name__}: {error}{_where(error)}"
+    check.report()

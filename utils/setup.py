@@ -16,6 +16,7 @@ import warnings
 
 import numpy as np
 
+from utils.checks import FAILED, unwritten
 from utils.paths import ROOT
 
 # Packages Colab already has and that must never be reinstalled there, and tools only the test suite needs.
@@ -140,10 +141,12 @@ def notebook(seed: int = 0, keras: bool = True, wants_gpu: bool = False) -> None
     """Everything a notebook's Setup cell does after finding the repository.
 
     On Colab, install what is missing; seed every generator; apply the plot style; print versions.
-    `wants_gpu` marks notebooks that train for minutes: they warn when no GPU is attached.
+    `wants_gpu` marks notebooks that train for minutes: they warn when no GPU is attached. In IPython, a cell
+    that calls an exercise still unwritten says so instead of showing a traceback (`explain_unwritten_exercises`).
     """
     if on_colab():
         colab_install()
+    explain_unwritten_exercises()
     # Without ipywidgets, tqdm.auto falls back to a text progress bar (which stores well) and warns; say nothing.
     warnings.filterwarnings("ignore", message="IProgress not found")
     from utils import plotting
@@ -153,3 +156,36 @@ def notebook(seed: int = 0, keras: bool = True, wants_gpu: bool = False) -> None
     info = report(keras=keras)
     if wants_gpu and info.get("GPU", "").startswith("none"):
         print("No GPU attached: training runs on the CPU and takes longer. On Colab: Runtime > Change runtime type > GPU.")
+
+
+# --- learner mode: cells that need an exercise the learner has not written yet ------------------------------
+
+def skip_unwritten(shell, etype, value, tb, tb_offset=None):
+    """IPython's handler for NotImplementedError, installed by `explain_unwritten_exercises`.
+
+    When the error is an exercise stub's (`utils.checks.unwritten`), the cell prints one line, "✘ This cell
+    stopped here: it needs cosine_similarity, which is not written yet. Hint: ...", and ends *without* counting as
+    an error, so Run All goes on to the next cell (what the cell printed before the call stays). Any other
+    NotImplementedError shows its usual traceback and stays an error.
+    """
+    stub = unwritten(value)
+    if stub is None:
+        shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
+        return
+    print(f"{FAILED} This cell stopped here: it needs {stub[0]}, which is not written yet. Hint: {stub[1]}")
+    result = getattr(shell.displayhook, "exec_result", None)  # IPython's record of the running cell
+    if result is not None:
+        result.error_in_exec = None  # not an error: the kernel goes on with the cells queued after this one
+
+
+def explain_unwritten_exercises() -> bool:
+    """Install `skip_unwritten` in the running IPython; False (and nothing done) outside IPython."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    if shell is None:
+        return False
+    shell.set_custom_exc((NotImplementedError,), skip_unwritten)
+    return True

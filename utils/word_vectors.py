@@ -46,6 +46,7 @@ def cosine_similarity(u, v):
     u, v = check_array(u, "u", ndim=1, finite=False), check_array(v, "v", ndim=1, finite=False)  # (dim,) each
     if u.shape != v.shape:
         raise ValueError(f"u and v must have the same shape, got {u.shape} and {v.shape}")
+    # Hint: u . v over the product of the lengths; unit_vector (above) is e / ||e||, or a ValueError if e has none.
     with np.errstate(over="ignore"):  # an overflow gives inf, which the next line sends to the careful path
         uu, vv = float(np.dot(u, u)), float(np.dot(v, v))  # NaN or inf if an entry is, 0 for a zero vector
     if not (1e-280 < uu < 1e280 and 1e-280 < vv < 1e280):  # rare: let unit_vector name the problem, or rescale
@@ -197,9 +198,12 @@ def complete_analogy(word_a, word_b, word_c, word_to_vec_map):
     query = [check_string(word, name).lower() for name, word in zip(("word_a", "word_b", "word_c"),
                                                                     (word_a, word_b, word_c))]
     e_a, e_b, e_c = vectors_of(query, word_to_vec_map, "the query (word_a, word_b, word_c)")
-    difference = e_b - e_a  # (dim,)
-    if not np.any(difference):
+    if np.array_equal(e_a, e_b):
         raise ValueError(f"word_a and word_b ({query[0]!r}, {query[1]!r}) have the same vector: no relation to carry over")
+    if not set(word_to_vec_map) - set(query):
+        raise ValueError("word_to_vec_map holds no word besides the query's three: there is nothing to answer")
+    # Hint: loop over word_to_vec_map, skip the query's words, keep the w whose e_w - e_c is most like e_b - e_a.
+    difference = e_b - e_a  # (dim,)
     best_word, best_similarity = None, -np.inf
     for word, e_w in word_to_vec_map.items():
         if word in query:
@@ -213,8 +217,6 @@ def complete_analogy(word_a, word_b, word_c, word_to_vec_map):
             raise ValueError(f"word_to_vec_map[{word!r}] is the vector of word_c, so e_w - e_c has no direction") from None
         if similarity > best_similarity:
             best_word, best_similarity = word, similarity
-    if best_word is None:
-        raise ValueError("word_to_vec_map holds no word besides the query's three: there is nothing to answer")
     return best_word
 
 
@@ -329,6 +331,7 @@ def neutralize(word, g, word_to_vec_map):
     (e,) = vectors_of([check_string(word, "word")], word_to_vec_map, "word")  # (dim,)
     g_hat = unit_vector(g, "g")  # (dim,)
     check_shape(g_hat, e.shape, "g")
+    # Hint: take away e's component along the axis: (e . g_hat) g_hat, the same as (e . g / ||g||^2) g.
     e_biascomponent = np.dot(e, g_hat) * g_hat  # (e . g / ||g||^2) g
     return e - e_biascomponent
 
@@ -345,12 +348,13 @@ def equalize(pair, bias_axis, word_to_vec_map):
                   for word, e in zip((w1, w2), vectors_of([w1, w2], word_to_vec_map, "pair")))  # (dim,) each
     axis = unit_vector(bias_axis, "bias_axis")  # (dim,)
     check_shape(axis, e_w1.shape, "bias_axis")
+    if abs(np.dot(e_w1 - e_w2, axis)) < 1e-12:
+        raise ValueError(f"{w1!r} and {w2!r} have the same projection on the bias axis: there is nothing to equalize")
+    # Hint: both keep the mean's part off the axis; each gets a part along it, of length sqrt(1 - that part's ||^2).
     mu = (e_w1 + e_w2) / 2
     mu_B = np.dot(mu, axis) * axis
     mu_orth = mu - mu_B
     e_w1B, e_w2B = np.dot(e_w1, axis) * axis, np.dot(e_w2, axis) * axis
-    if np.linalg.norm(e_w1B - mu_B) < 1e-12:
-        raise ValueError(f"{w1!r} and {w2!r} have the same projection on the bias axis: there is nothing to equalize")
     scale = np.sqrt(max(1.0 - np.dot(mu_orth, mu_orth), 0.0))
     corrected_e_w1B = scale * (e_w1B - mu_B) / np.linalg.norm(e_w1B - mu_B)
     corrected_e_w2B = scale * (e_w2B - mu_B) / np.linalg.norm(e_w2B - mu_B)
