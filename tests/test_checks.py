@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from utils.checks import (
+    NOT_WRITTEN,
     check_array,
     check_choice,
     check_close,
@@ -13,10 +14,13 @@ from utils.checks import (
     check_shape,
     check_string,
     check_strings,
+    failed,
     gradient_check,
     numerical_gradient,
     relative_error,
     unreadable,
+    unwritten,
+    verdict,
 )
 
 
@@ -171,3 +175,73 @@ def test_check_seed_takes_whole_numbers_and_generators_only():
     for bad, error in (("0", TypeError), (1.5, TypeError), (True, TypeError), (None, TypeError), (-1, ValueError)):
         with pytest.raises(error, match="seed"):
             check_seed(bad)
+
+
+# --- verdicts for learners (learner mode) ---------------------------------------------------------------------
+
+def test_a_verdict_whose_checks_all_pass_prints_one_line(capsys):
+    with verdict("affine") as check:
+        check.close("values", np.array([1.0, 2.0]), [1.0, 2.0 + 1e-9])
+        check.equal("word", "queen", "queen")
+        check.raises("negative size", ValueError, check_number, -1, "size", low=0)
+    assert capsys.readouterr().out == "✔ affine: all 3 checks pass\n"
+
+
+def test_a_failing_check_says_what_was_expected_and_what_came_back_without_raising(capsys):
+    with verdict("affine") as check:
+        check.close("values", np.array([[1.0, 2.0], [3.0, 4.0]]), [[1.0, 2.0], [3.0, 4.5]])
+        check.close("shape", np.zeros(3), np.zeros((3, 1)))
+        check.close("result", None, 1.0)
+        check.equal("answer", "king", "queen")
+    out = capsys.readouterr().out
+    assert out.startswith("✘ affine: 4 of 4 checks fail\n")
+    assert "values: 1 of 4 entries differ; the largest at index (1, 1): expected 4.5, got 4" in out
+    assert "shape: expected shape (3, 1), got shape (3,)" in out
+    assert "result: expected a value, got None" in out
+    assert "answer: expected 'queen', got 'king'" in out
+    assert failed(out)
+
+
+def test_a_check_for_an_error_names_the_error_that_came_instead(capsys):
+    with verdict("f") as check:
+        check.raises("zero vector", ValueError, lambda: 0.5)
+        check.raises("wrong type", ValueError, check_string, 3, "word")
+    out = capsys.readouterr().out
+    assert "zero vector: expected ValueError, got no error (it returned 0.5)" in out
+    assert "wrong type: expected ValueError, got TypeError: word must be a string" in out
+
+
+def test_an_error_in_the_checked_code_ends_the_verdict_with_its_type_and_line(capsys):
+    def broken():
+        return {"a": 1}["b"]
+
+    with verdict("f") as check:
+        check.equal("first", 1, 1)
+        broken()
+    out = capsys.readouterr().out
+    assert out.startswith("✘ f: 0 of 1 checks fail; then the checks stopped: KeyError: 'b'")
+    assert "(at `return {\"a\": 1}[\"b\"]`)" in out
+
+
+def test_an_unwritten_exercise_is_named_with_its_hint(capsys):
+    def stub():
+        raise NotImplementedError(NOT_WRITTEN.format(name="affine", hint="one product and one sum"))
+
+    with verdict("affine"):
+        stub()
+    with verdict("layer"):
+        stub()
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "✘ affine is not written yet. Hint: one product and one sum"
+    assert out[1] == "✘ layer cannot be checked yet: it needs affine, which is not written yet. Hint: one product and one sum"
+
+
+def test_unwritten_recognises_only_the_stubs_message():
+    assert unwritten(NotImplementedError("affine is not written yet. Hint: W x + b")) == ("affine", "W x + b")
+    assert unwritten(NotImplementedError("not supported on this backend")) is None
+    assert unwritten(ValueError("affine is not written yet. Hint: W x + b")) is None
+
+
+def test_failed_looks_for_a_line_that_starts_with_the_failure_mark():
+    assert failed("some output\n✘ f: 1 of 2 checks fail\n")
+    assert not failed("✔ f: all 2 checks pass\nthe mark ✘ inside a line is not a verdict\n")

@@ -1,10 +1,16 @@
-"""Learner mode (tools/exercises.py): stubs replace exactly the marked solutions, and the mutation test works."""
+"""Learner mode (tools/exercises.py): stubs replace exactly the marked solutions, a learner can run an exercise
+notebook at any stage, and the checks are real: they fail on the stubs and on small deliberate bugs."""
 
 import nbformat
 import pytest
 
 from tools import exercises
 from tools import notebooks as nbtools
+from utils import setup
+from utils.checks import FAILED, failed, unwritten
+
+W2A1 = nbtools.NOTEBOOKS / "w2a1_word_vectors.ipynb"
+CAUGHT_AT_LEAST = 0.9  # share of the mutants whose check must fail (W2A1: all of them, when this was set)
 
 SOLUTION = '''def affine(W, x, b):
     """W x + b for a batch: W (n, k), x (k, m), b (n, 1)."""
@@ -28,8 +34,16 @@ def test_learner_source_keeps_signature_docstring_and_hint_and_stubs_the_solutio
     assert "W @ x" not in learner and "BEGIN SOLUTION" not in learner
     namespace = {}
     exec(learner, namespace)  # noqa: S102 (the stub is our own text)
-    with pytest.raises(NotImplementedError, match="affine: one matrix product and one addition"):
+    with pytest.raises(NotImplementedError, match="affine is not written yet. Hint: one matrix product and one"):
         namespace["affine"](1, 2, 3)
+
+
+def test_the_stubs_error_is_what_verdicts_and_notebooks_recognise():
+    namespace = {}
+    exec(exercises.learner_source(SOLUTION), namespace)  # noqa: S102 (the stub is our own text)
+    with pytest.raises(NotImplementedError) as error:
+        namespace["affine"](1, 2, 3)
+    assert unwritten(error.value) == ("affine", "one matrix product and one addition.")
 
 
 @pytest.mark.parametrize("source, message", [
@@ -59,6 +73,12 @@ def test_each_kind_of_mutant_changes_the_solution_and_still_parses(kind):
     assert found[f"{kind} #1"] != exercises.strip_markers(source)
 
 
+@pytest.mark.parametrize("kind, bug", [("missing function", "return z"), ("multiplied, not divided", "b) * 2")])
+def test_missing_numpy_functions_and_wrong_operators_are_mutants_too(kind, bug):
+    source = SOLUTION.replace("z = W @ x + b  # (n, m)\n    return z", "z = (W @ x + b) / 2\n    return np.tanh(z)")
+    assert bug in dict(exercises.mutants(source, per_kind=1))[f"{kind} #1"]
+
+
 def test_mutants_touch_only_the_marked_solution():
     source = "def f(a, b):\n    c = a + b\n    ### BEGIN SOLUTION\n    return c\n    ### END SOLUTION\n"
     assert exercises.mutants(source) == []
@@ -74,6 +94,29 @@ def test_mutation_report_runs_checks_against_the_stub_and_the_mutants(tmp_path):
     [row] = exercises.mutation_report(path)
     assert row["exercise"] == "affine" and row["stub caught"] and row["solution passes again"]
     assert row["mutants"] == 2 and row["caught"] == 2  # the missing bias and the transposed weight
+
+
+def test_mutation_report_counts_a_printed_failed_verdict_as_a_failing_check(tmp_path):
+    notebook = nbformat.v4.new_notebook()
+    exercise = nbformat.v4.new_code_cell(SOLUTION)
+    exercise.metadata["tags"] = ["exercise"]
+    check = CHECK.replace('assert np.allclose(affine(W, x, b), [[4.6], [-0.7]]), "affine gives the wrong values"',
+                          f"import sys\nsys.path.insert(0, {str(nbtools.ROOT)!r})\n"
+                          "from utils.checks import verdict\nwith verdict('affine') as check:\n"
+                          "    check.close('W x + b', affine(W, x, b), [[4.6], [-0.7]])")
+    notebook.cells = [exercise, nbformat.v4.new_code_cell(check)]
+    path = tmp_path / "tiny.ipynb"
+    nbformat.write(notebook, path)
+    [row] = exercises.mutation_report(path)
+    assert row["stub caught"] and row["solution passes again"]
+    assert row["caught"] == row["mutants"] == 2
+    assert all(line.startswith(f"{FAILED} affine: 1 of 1 checks fail") for line in row["verdicts"].values())
+
+
+def test_needed_cells_follow_the_names_the_targets_read():
+    sources = ["import numpy as np", "slow = sum(range(10))", "x = np.ones(3)", "def f():\n    return 2 * x",
+               "%timeit f()", "print(f())"]
+    assert exercises.needed_cells(sources, targets={5}) == [0, 2, 3, 4, 5]  # not the slow cell; a magic always
 
 
 def test_learner_notebook_clears_outputs_and_points_to_the_solutions():
@@ -97,3 +140,80 @@ def test_a_notebook_marks_all_its_exercises_or_none(path):
 
 def test_exercise_notebooks_are_current():
     assert exercises.stale_exercises() == [], "run `make exercises`"
+
+
+@pytest.mark.parametrize("path", nbtools.notebook_paths(), ids=lambda path: path.stem)
+def test_no_committed_solution_notebook_shows_a_failed_verdict(path):
+    outputs = [output.get("text", "") for cell in nbtools.code_cells(nbtools.read(path)) for output in cell.outputs]
+    assert not [text for text in outputs if failed(text)]
+
+
+# --- a cell that needs an unwritten exercise (utils.setup.skip_unwritten), in a real IPython shell -----------
+
+@pytest.fixture
+def shell():
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    assert setup.explain_unwritten_exercises()
+    yield shell
+    shell.set_custom_exc((), None)
+
+
+def test_a_cell_needing_an_unwritten_exercise_says_which_and_is_not_an_error(shell, capsys):
+    shell.run_cell(exercises.learner_source(SOLUTION))
+    result = shell.run_cell('print("before")\naffine(1, 2, 3)\nprint("after")')
+    assert result.success
+    out = capsys.readouterr().out
+    assert "before\n" in out and "after" not in out
+    assert "✘ This cell stopped here: it needs affine, which is not written yet. Hint: one matrix product" in out
+    assert "Traceback" not in out
+
+
+def test_a_name_an_earlier_stopped_cell_did_not_make_is_explained_while_its_exercise_is_unwritten(shell, capsys):
+    shell.run_cell(exercises.learner_source(SOLUTION))
+    shell.run_cell("z = affine(1, 2, 3)")
+    result = shell.run_cell("print(z_never_made)")
+    assert result.success
+    assert "name 'z_never_made' is not defined, most likely because an earlier cell stopped" in capsys.readouterr().out
+    shell.run_cell(exercises.strip_markers(SOLUTION))  # the learner writes affine: a NameError is an error again
+    assert not shell.run_cell("print(z_never_made)").success
+
+
+def test_any_other_not_implemented_error_keeps_its_traceback_and_stays_an_error(shell, capsys):
+    result = shell.run_cell('raise NotImplementedError("not on this backend")')
+    assert not result.success
+    assert "not on this backend" in capsys.readouterr().out
+
+
+# --- W2A1, the pilot: its checks are real, and its exercise notebook runs top to bottom -----------------------
+
+@pytest.fixture(scope="module")
+def w2a1_report():
+    return exercises.mutation_report(W2A1)
+
+
+def test_w2a1_every_check_fails_on_its_stub(w2a1_report):
+    assert [row["exercise"] for row in w2a1_report] == ["cosine_similarity", "complete_analogy", "neutralize",
+                                                        "equalize"]
+    assert all(row["stub caught"] and row["solution passes again"] for row in w2a1_report)
+
+
+def test_w2a1_checks_catch_the_deliberate_bugs(w2a1_report):
+    tried, caught = sum(row["mutants"] for row in w2a1_report), sum(row["caught"] for row in w2a1_report)
+    missed = {row["exercise"]: row["missed"] for row in w2a1_report if row["missed"]}
+    assert all(row["mutants"] > 0 for row in w2a1_report), "every exercise gets some mutants"
+    assert caught >= CAUGHT_AT_LEAST * tried, f"caught {caught} of {tried}; missed {missed}"
+
+
+def test_w2a1_exercise_notebook_runs_top_to_bottom_and_says_what_is_unwritten():
+    from nbclient import NotebookClient
+
+    path = exercises.EXERCISES / W2A1.name
+    notebook = nbtools.read(path)
+    NotebookClient(notebook, timeout=600, kernel_name="python3",
+                   resources={"metadata": {"path": str(path.parent)}}).execute()  # raises on any error
+    texts = ["".join(output.get("text", "") for output in cell.outputs) for cell in nbtools.code_cells(notebook)]
+    checks = [text for text in texts if "is not written yet. Hint:" in text and "This cell stopped" not in text]
+    assert len(checks) == 4
+    assert any("This cell stopped here: it needs equalize" in text for text in texts)

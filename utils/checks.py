@@ -308,11 +308,11 @@ class Verdict:
         """`actual == expected` (words, tuples, whole numbers)."""
         return self._record(what, None if actual == expected else f"expected {_short(expected)}, got {_short(actual)}")
 
-    def raises(self, what: str, error: type[Exception], call: Callable, *args) -> Exception | None:
-        """`call(*args)` raises `error`. Returns what it raised (None if nothing), for the cell to show.
+    def raises(self, what: str, error: type[Exception], call: Callable, *args, **kwargs) -> Exception | None:
+        """`call(*args, **kwargs)` raises `error`. Returns what it raised (None if nothing), for the cell to show.
         An unwritten exercise inside it still ends the verdict ("not written yet")."""
         try:
-            value = call(*args)
+            value = call(*args, **kwargs)
         except NotImplementedError:
             raise
         except error as expected:

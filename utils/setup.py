@@ -160,19 +160,35 @@ def notebook(seed: int = 0, keras: bool = True, wants_gpu: bool = False) -> None
 
 # --- learner mode: cells that need an exercise the learner has not written yet ------------------------------
 
+_stopped_by: set[str] = set()  # exercises whose stubs have stopped a cell in this kernel
+
+
+def is_stub(function) -> bool:
+    """True when `function` is still an exercise stub: its code raises the not-written-yet error."""
+    constants = getattr(getattr(function, "__code__", None), "co_consts", ())
+    return any(isinstance(constant, str) and unwritten(NotImplementedError(constant)) for constant in constants)
+
+
 def skip_unwritten(shell, etype, value, tb, tb_offset=None):
-    """IPython's handler for NotImplementedError, installed by `explain_unwritten_exercises`.
+    """IPython's handler for NotImplementedError and NameError, installed by `explain_unwritten_exercises`.
 
     When the error is an exercise stub's (`utils.checks.unwritten`), the cell prints one line, "✘ This cell
     stopped here: it needs cosine_similarity, which is not written yet. Hint: ...", and ends *without* counting as
-    an error, so Run All goes on to the next cell (what the cell printed before the call stays). Any other
-    NotImplementedError shows its usual traceback and stays an error.
+    an error, so Run All goes on to the next cell (what the cell printed before the call stays). A NameError
+    while an exercise that stopped an earlier cell is still a stub is most likely a name that cell never made: it
+    is said so, in one line, and is not an error either. Any other error shows its usual traceback and stays one.
     """
     stub = unwritten(value)
-    if stub is None:
+    waiting = sorted(name for name in _stopped_by if is_stub(shell.user_ns.get(name)))
+    if stub:
+        _stopped_by.add(stub[0])
+        print(f"{FAILED} This cell stopped here: it needs {stub[0]}, which is not written yet. Hint: {stub[1]}")
+    elif isinstance(value, NameError) and waiting:
+        print(f"{FAILED} This cell stopped here: {value}, most likely because an earlier cell stopped before making "
+              f"it: {', '.join(waiting)} {'is' if len(waiting) == 1 else 'are'} not written yet.")
+    else:
         shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
         return
-    print(f"{FAILED} This cell stopped here: it needs {stub[0]}, which is not written yet. Hint: {stub[1]}")
     result = getattr(shell.displayhook, "exec_result", None)  # IPython's record of the running cell
     if result is not None:
         result.error_in_exec = None  # not an error: the kernel goes on with the cells queued after this one
@@ -187,5 +203,5 @@ def explain_unwritten_exercises() -> bool:
     shell = get_ipython()
     if shell is None:
         return False
-    shell.set_custom_exc((NotImplementedError,), skip_unwritten)
+    shell.set_custom_exc((NotImplementedError, NameError), skip_unwritten)
     return True

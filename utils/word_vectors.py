@@ -46,7 +46,7 @@ def cosine_similarity(u, v):
     u, v = check_array(u, "u", ndim=1, finite=False), check_array(v, "v", ndim=1, finite=False)  # (dim,) each
     if u.shape != v.shape:
         raise ValueError(f"u and v must have the same shape, got {u.shape} and {v.shape}")
-    # Hint: u . v over the product of the lengths; unit_vector (above) is e / ||e||, or a ValueError if e has none.
+    # Hint: u . v over the product of the lengths; unit_vector (above) gives e / ||e||, and a ValueError for a zero e.
     with np.errstate(over="ignore"):  # an overflow gives inf, which the next line sends to the careful path
         uu, vv = float(np.dot(u, u)), float(np.dot(v, v))  # NaN or inf if an entry is, 0 for a zero vector
     if not (1e-280 < uu < 1e280 and 1e-280 < vv < 1e280):  # rare: let unit_vector name the problem, or rescale
@@ -350,7 +350,7 @@ def equalize(pair, bias_axis, word_to_vec_map):
     check_shape(axis, e_w1.shape, "bias_axis")
     if abs(np.dot(e_w1 - e_w2, axis)) < 1e-12:
         raise ValueError(f"{w1!r} and {w2!r} have the same projection on the bias axis: there is nothing to equalize")
-    # Hint: both keep the mean's part off the axis; each gets a part along it, of length sqrt(1 - that part's ||^2).
+    # Hint: each result is mu_orth (the mean's part off the axis) plus e_wB - mu_B rescaled to sqrt(1 - ||mu_orth||^2).
     mu = (e_w1 + e_w2) / 2
     mu_B = np.dot(mu, axis) * axis
     mu_orth = mu - mu_B
