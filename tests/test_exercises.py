@@ -216,4 +216,5 @@ def test_w2a1_exercise_notebook_runs_top_to_bottom_and_says_what_is_unwritten():
     texts = ["".join(output.get("text", "") for output in cell.outputs) for cell in nbtools.code_cells(notebook)]
     checks = [text for text in texts if "is not written yet. Hint:" in text and "This cell stopped" not in text]
     assert len(checks) == 4
-    assert any("This cell stopped here: it needs equalize" in text for text in texts)
+    assert any("This cell stopped here: it needs cosine_similarity, which is not written yet" in text for text in texts)
+    assert any("is not defined, most likely because an earlier cell stopped" in text for text in texts)
