@@ -219,7 +219,7 @@ def test_an_error_in_the_checked_code_ends_the_verdict_with_its_type_and_line(ca
         check.equal("first", 1, 1)
         broken()
     out = capsys.readouterr().out
-    assert out.startswith("✘ f: 0 of 1 checks fail; then the checks stopped: KeyError: 'b'")
+    assert out.startswith("✘ f: the check passes; the checks stopped: KeyError: 'b'")
     assert "(at `return {\"a\": 1}[\"b\"]`)" in out
 
 
@@ -231,9 +231,14 @@ def test_an_unwritten_exercise_is_named_with_its_hint(capsys):
         stub()
     with verdict("layer"):
         stub()
+    with verdict("layer") as check:
+        check.equal("shape", (2, 3), (2, 3))
+        stub()
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "✘ affine is not written yet. Hint: one product and one sum"
     assert out[1] == "✘ layer cannot be checked yet: it needs affine, which is not written yet. Hint: one product and one sum"
+    assert out[2] == ("✘ layer: the check passes; the rest cannot run yet: it needs affine, which is not written yet. "
+                      "Hint: one product and one sum")
 
 
 def test_unwritten_recognises_only_the_stubs_message():

@@ -180,6 +180,16 @@ def test_a_name_an_earlier_stopped_cell_did_not_make_is_explained_while_its_exer
     assert not shell.run_cell("print(z_never_made)").success
 
 
+def test_a_class_with_a_stubbed_method_is_a_stub_until_written():
+    solution = "class Affine:\n    def call(self, x):\n        # Hint: add one.\n        ### BEGIN SOLUTION\n" \
+               "        return x + 1\n        ### END SOLUTION\n"
+    stubbed, written = {}, {}
+    exec(exercises.learner_source(solution), stubbed)  # noqa: S102 (the stub is our own text)
+    exec(exercises.strip_markers(solution), written)  # noqa: S102
+    assert setup.is_stub(stubbed["Affine"]) and not setup.is_stub(written["Affine"])
+    assert not setup.is_stub(None)
+
+
 def test_any_other_not_implemented_error_keeps_its_traceback_and_stays_an_error(shell, capsys):
     result = shell.run_cell('raise NotImplementedError("not on this backend")')
     assert not result.success

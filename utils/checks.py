@@ -329,9 +329,10 @@ class Verdict:
         if not self.failures and not self.stopped:
             print(f"{PASSED} {self.exercise}: " + ("the check passes" if checks == 1 else f"all {checks} checks pass"))
             return
-        parts = [f"{len(self.failures)} of {checks} checks fail"] if checks else []
-        parts += [f"the checks stopped: {self.stopped}"] if self.stopped else []
-        print(f"{FAILED} {self.exercise}: " + "; then ".join(parts))
+        passing = "the check passes" if checks == 1 else f"{checks} checks pass"
+        parts = [f"{len(self.failures)} of {checks} checks fail" if self.failures else passing] if checks else []
+        parts += [self.stopped] if self.stopped else []
+        print(f"{FAILED} {self.exercise}: " + "; ".join(parts))
         for failure in self.failures[:SHOWN_FAILURES]:
             print(f"  - {failure}")
         if len(self.failures) > SHOWN_FAILURES:
@@ -351,7 +352,8 @@ def verdict(exercise: str):
     All pass: one line, "✔ name: all n checks pass". Some fail: a line starting with FAILED, then one line per
     failing check with what was expected and what came back (the shape, or the entry that differs most). The
     exercise still a stub: "✘ name is not written yet", with its hint; an exercise it needs still a stub: which
-    one. An error from the learner's code ends the checks with its type, message and line. Never raises (see
+    one (after the checks that could run). An error from the learner's code ends the checks with its type,
+    message and line. Never raises (see
     the note above), so the cells after it still run.
     """
     check = Verdict(exercise)
@@ -362,9 +364,10 @@ def verdict(exercise: str):
         if stub and stub[0] == exercise:
             print(f"{FAILED} {NOT_WRITTEN.format(name=exercise, hint=stub[1])}")
             return
-        if stub:
-            print(f"{FAILED} {exercise} cannot be checked yet: it needs {stub[0]}, which is not written yet. "
-                  f"Hint: {stub[1]}")
+        waiting = f"it needs {stub[0]}, which is not written yet. Hint: {stub[1]}" if stub else None
+        if waiting and not (check.passed or check.failures):
+            print(f"{FAILED} {exercise} cannot be checked yet: {waiting}")
             return
-        check.stopped = f"{type(error).__name__}: {error}{_where(error)}"
+        check.stopped = f"the rest cannot run yet: {waiting}" if waiting else \
+            f"the checks stopped: {type(error).__name__}: {error}{_where(error)}"
     check.report()

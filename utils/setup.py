@@ -163,9 +163,11 @@ def notebook(seed: int = 0, keras: bool = True, wants_gpu: bool = False) -> None
 _stopped_by: set[str] = set()  # exercises whose stubs have stopped a cell in this kernel
 
 
-def is_stub(function) -> bool:
-    """True when `function` is still an exercise stub: its code raises the not-written-yet error."""
-    constants = getattr(getattr(function, "__code__", None), "co_consts", ())
+def is_stub(exercise) -> bool:
+    """True when `exercise` (a function, or a class and its methods) still holds a stub: code that raises the
+    not-written-yet error."""
+    functions = vars(exercise).values() if isinstance(exercise, type) else [exercise]
+    constants = [c for f in functions for c in getattr(getattr(f, "__code__", None), "co_consts", ())]
     return any(isinstance(constant, str) and unwritten(NotImplementedError(constant)) for constant in constants)
 
 
