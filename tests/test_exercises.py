@@ -9,8 +9,9 @@ from tools import notebooks as nbtools
 from utils import setup
 from utils.checks import FAILED, failed, unwritten
 
-W2A1 = nbtools.NOTEBOOKS / "w2a1_word_vectors.ipynb"
-CAUGHT_AT_LEAST = 0.9  # share of the mutants whose check must fail (W2A1: all of them, when this was set)
+# Notebooks in learner mode (their exercises carry the markers); W2A1 was the first.
+LEARNER_MODE = [path for path in nbtools.notebook_paths() if exercises.has_exercises(nbtools.read(path))]
+CAUGHT_AT_LEAST = 0.9  # share of the mutants whose check must fail (W2A1: all 18, when this was set)
 
 SOLUTION = '''def affine(W, x, b):
     """W x + b for a batch: W (n, k), x (k, m), b (n, 1)."""
@@ -196,35 +197,51 @@ def test_any_other_not_implemented_error_keeps_its_traceback_and_stays_an_error(
     assert "not on this backend" in capsys.readouterr().out
 
 
-# --- W2A1, the pilot: its checks are real, and its exercise notebook runs top to bottom -----------------------
+# --- every notebook in learner mode: its checks are real, and its exercise notebook runs top to bottom --------
+
+def test_w2a1_is_in_learner_mode():
+    assert nbtools.NOTEBOOKS / "w2a1_word_vectors.ipynb" in LEARNER_MODE
+
 
 @pytest.fixture(scope="module")
-def w2a1_report():
-    return exercises.mutation_report(W2A1)
+def reports():
+    """The mutation report of a notebook, run once per notebook for the tests below."""
+    cache = {}
+
+    def report(path):
+        if path not in cache:
+            cache[path] = exercises.mutation_report(path)
+        return cache[path]
+
+    return report
 
 
-def test_w2a1_every_check_fails_on_its_stub(w2a1_report):
-    assert [row["exercise"] for row in w2a1_report] == ["cosine_similarity", "complete_analogy", "neutralize",
-                                                        "equalize"]
-    assert all(row["stub caught"] and row["solution passes again"] for row in w2a1_report)
+@pytest.mark.parametrize("path", LEARNER_MODE, ids=lambda path: path.stem)
+def test_every_check_fails_on_its_stub_and_passes_on_the_solution(path, reports):
+    rows = reports(path)
+    names = [exercises.defined_name(cell.source) for cell in exercises.exercise_cells(nbtools.read(path))]
+    assert [row["exercise"] for row in rows] == names
+    assert all(row["stub caught"] and row["solution passes again"] for row in rows)
 
 
-def test_w2a1_checks_catch_the_deliberate_bugs(w2a1_report):
-    tried, caught = sum(row["mutants"] for row in w2a1_report), sum(row["caught"] for row in w2a1_report)
-    missed = {row["exercise"]: row["missed"] for row in w2a1_report if row["missed"]}
-    assert all(row["mutants"] > 0 for row in w2a1_report), "every exercise gets some mutants"
+@pytest.mark.parametrize("path", LEARNER_MODE, ids=lambda path: path.stem)
+def test_the_checks_catch_small_deliberate_bugs(path, reports):
+    rows = reports(path)
+    tried, caught = sum(row["mutants"] for row in rows), sum(row["caught"] for row in rows)
+    missed = {row["exercise"]: row["missed"] for row in rows if row["missed"]}
+    assert all(row["mutants"] > 0 for row in rows), "every exercise gets some mutants"
     assert caught >= CAUGHT_AT_LEAST * tried, f"caught {caught} of {tried}; missed {missed}"
 
 
-def test_w2a1_exercise_notebook_runs_top_to_bottom_and_says_what_is_unwritten():
+@pytest.mark.parametrize("path", LEARNER_MODE, ids=lambda path: path.stem)
+def test_the_exercise_notebook_runs_top_to_bottom_and_says_what_is_unwritten(path):
     from nbclient import NotebookClient
 
-    path = exercises.EXERCISES / W2A1.name
-    notebook = nbtools.read(path)
+    learner = exercises.EXERCISES / path.name
+    notebook = nbtools.read(learner)
     NotebookClient(notebook, timeout=600, kernel_name="python3",
-                   resources={"metadata": {"path": str(path.parent)}}).execute()  # raises on any error
+                   resources={"metadata": {"path": str(learner.parent)}}).execute()  # raises on any error
     texts = ["".join(output.get("text", "") for output in cell.outputs) for cell in nbtools.code_cells(notebook)]
-    checks = [text for text in texts if "is not written yet. Hint:" in text and "This cell stopped" not in text]
-    assert len(checks) == 4
-    assert any("This cell stopped here: it needs cosine_similarity, which is not written yet" in text for text in texts)
-    assert any("is not defined, most likely because an earlier cell stopped" in text for text in texts)
+    verdicts = [line for text in texts for line in text.splitlines()
+                if line.startswith(FAILED) and "is not written yet. Hint:" in line and "This cell stopped" not in line]
+    assert len(verdicts) == len(exercises.exercise_cells(notebook))  # one check per exercise, each says so
