@@ -308,11 +308,21 @@ BAD_INPUTS = [  # (function, arguments, error, a word the message must contain)
     ("load_head_weights", lambda t: (None, "/nonexistent/emojify.weights.h5"), FileNotFoundError, "weights"),
     ("save_head_weights", lambda t: (None, "/tmp/emojify.h5"), ValueError, "weights.h5"),
     ("predict_v2", lambda t: (["i love"], "model", t[1], 7), TypeError, "model"),
-    ("train_v2", lambda t: (None, ["i love"], [0, 1], ["pizza"], [4], t[1], 7), ValueError, "X_train"),
-    ("train_v2", lambda t: (None, ["i love"], [0], ["pizza"], [-1], t[1], 7), ValueError, "Y_dev"),
-    ("train_v2", lambda t: (None, ["i love"], [0], ["pizza"], [4], t[1], 7, 0), ValueError, "epochs"),
-    ("train_v2", lambda t: (None, ["i love"], [0], ["pizza"], [4], t[1], 7, 5, 32, 0.5), ValueError, "patience"),
+    ("train_v2", lambda t: (V2(t), ["i love"], [0, 1], ["pizza"], [4], t[1], 7), ValueError, "X_train"),
+    ("train_v2", lambda t: (V2(t), ["i love"], [0], ["pizza"], [-1], t[1], 7), ValueError, "Y_dev"),
+    ("train_v2", lambda t: (V2(t), ["i love"], [0], ["pizza"], [4], t[1], 7, 0), ValueError, "epochs"),
+    ("train_v2", lambda t: (V2(t), ["i love"], [0], ["pizza"], [4], t[1], 7, 5, 32, 0.5), ValueError, "patience"),
+    ("train_v2", lambda t: ("model", ["i love"], [0], ["pizza"], [4], t[1], 7), TypeError, "model"),
+    ("train_v2", lambda t: (V2(t), ["i love"], [0], ["pizza"], [4], t[1], 5), ValueError, "max_len"),
+    ("sentences_to_indices", lambda t: (["i love"], {"i": "1", "love": 2}, 5), ValueError, "word_to_index"),
+    ("sentence_to_avg", lambda t: ("i", {"i": "vector"}), TypeError, "word_to_vec_map"),
+    ("predict_v1", lambda t: ([], np.zeros((5, 4)), np.zeros(5), t[0]), ValueError, "X"),
 ]
+
+
+def V2(tiny):
+    """A small V2 that reads rows of 7 word indices."""
+    return em.Emojify_V2((7,), *tiny)
 
 
 @pytest.mark.parametrize("name, arguments, error, word", BAD_INPUTS,

@@ -145,9 +145,10 @@ def sentences_to_indices(X, word_to_index, max_len):
     X_indices = np.zeros((len(X), max_len), dtype=np.int32)  # (m, max_len)
     for i, sentence in enumerate(X):
         indices = [word_to_index[word] for word in sentence.lower().split() if word in word_to_index][:max_len]
-        if indices and min(indices) < 1:
-            raise ValueError(f"word_to_index gives a word of {sentence!r} the index {min(indices)}, but 0 is the "
-                             "padding index: number the words from 1 (index_from_one)")
+        bad = [index for index in indices if not isinstance(index, int | np.integer) or index < 1]
+        if bad:
+            raise ValueError(f"word_to_index gives a word of {sentence!r} the index {bad[0]!r}, but indices are "
+                             "whole numbers from 1 (0 is the padding index): number the words with index_from_one")
         X_indices[i, :len(indices)] = indices
     return X_indices
 
@@ -228,13 +229,18 @@ def load_head_weights(model, path):
     return model
 
 
-def predict_v2(X, model, word_to_index, max_len):
-    """Labels (m,) that the V2 `model` gives to the sentences X, read through `sentences_to_indices`."""
-    X_indices = sentences_to_indices(X, word_to_index, max_len)  # (m, max_len); validates X and max_len
+def check_v2_model(model, max_len):
+    """TypeError unless `model` is a keras Model; ValueError unless it reads rows of `max_len` word indices."""
     if not isinstance(model, keras.Model):
         raise TypeError(f"model must be a keras Model built by Emojify_V2, got {describe(model)}")
     if model.input_shape[1:] != (max_len,):
         raise ValueError(f"max_len is {max_len} but the model reads rows of shape {model.input_shape[1:]}")
+
+
+def predict_v2(X, model, word_to_index, max_len):
+    """Labels (m,) that the V2 `model` gives to the sentences X, read through `sentences_to_indices`."""
+    X_indices = sentences_to_indices(X, word_to_index, max_len)  # (m, max_len); validates X and max_len
+    check_v2_model(model, max_len)
     if not X_indices.shape[0]:
         return np.zeros(0, dtype=np.int64)
     probabilities = model(X_indices, training=False)  # (m, 5)
@@ -250,6 +256,7 @@ def train_v2(model, X_train, Y_train, X_dev, Y_dev, word_to_index, max_len, epoc
     dev set picks the epoch, never the test set. Returns the keras History; history.history holds the per-epoch
     losses and accuracies.
     """
+    check_v2_model(model, max_len)
     X_train, X_dev = check_strings(X_train, "X_train"), check_strings(X_dev, "X_dev")
     Y_train, Y_dev = check_labels(Y_train, "Y_train", N_CLASSES), check_labels(Y_dev, "Y_dev", N_CLASSES)
     check_same_length(X_train=X_train, Y_train=Y_train)
