@@ -9,7 +9,19 @@ import math
 import numpy as np
 import pytest
 
-from utils.dates import HUMAN_VOCAB, MACHINE_VOCAB, Tx, Ty
+from utils import dates
+from utils.dates import (
+    HUMAN_VOCAB,
+    MACHINE_VOCAB,
+    MODELS,
+    Tx,
+    Ty,
+    load_dataset,
+    load_translator,
+    preprocess_data,
+    split_dataset,
+    translate,
+)
 from utils.transformer import (
     DateTransformer,
     Decoder,
@@ -345,3 +357,72 @@ def test_greedy_decoding_returns_each_layers_cross_attention(date_model):
     assert sorted(attention) == ["decoder_layer1_block2_decenc_att", "decoder_layer2_block2_decenc_att"]
     assert all(weights.shape == (3, 4, Ty, Tx) for weights in attention.values())
     assert np.allclose(attention["decoder_layer2_block2_decenc_att"].sum(axis=-1), 1, atol=1e-5)
+
+
+# translate(..., model="transformer"): the shipped Transformer behind the same input rules, errors and output checks
+
+
+def test_translate_with_the_transformer_reads_dates_the_way_people_write_them():
+    texts = ["Saturday, March 3rd, 2001", "the 21st of June 1999", "3/3/01", "MAR. 3, 2001", "2001-03-03",
+             "12/31/2049", "1 jan 1950", "25.12.1999", "Wednesday, the 30th of September, 2048"]
+    assert translate(texts, model="transformer") == ["2001-03-03", "1999-06-21", "2001-03-03", "2001-03-03",
+                                                     "2001-03-03", "2049-12-31", "1950-01-01", "1999-12-25",
+                                                     "2048-09-30"]
+
+
+def test_shipped_transformer_gets_at_least_999_in_1000_test_dates_exactly_right():
+    test_set = split_dataset(load_dataset(7_000, seed=0), n_val=2_000, n_test=5_000)[2]  # the notebooks' test set
+    X, Y, _, _ = preprocess_data(test_set, HUMAN_VOCAB, MACHINE_VOCAB, Tx, Ty)
+    exact = (greedy_decode(load_translator("transformer"), X) == Y).all(axis=1)
+    assert exact.mean() >= 0.999
+
+
+@pytest.mark.parametrize("text", ["", "not a date", "February 30, 2001", "2021-13-45", "Friday, March 3, 2001",
+                                  "March 3, 1949", "Thursday, the 30th of September, 2048"])
+def test_both_models_refuse_an_unreadable_input_with_the_same_message(text):
+    messages = []
+    for model in MODELS:
+        with pytest.raises(ValueError) as caught:
+            translate([text], model=model)
+        messages.append(str(caught.value))
+    assert messages[0] == messages[1] and repr(text) in messages[0]
+
+
+def test_translate_with_the_transformer_coerces_like_the_attention_model():
+    texts = ["3/3/01", "February 30, 2001", "", "2001-03-03"]
+    assert translate(texts, errors="coerce", model="transformer") == ["2001-03-03", None, None, "2001-03-03"]
+
+
+def test_translate_never_answers_with_a_date_the_transformer_got_wrong(monkeypatch):
+    wrong = np.array([[MACHINE_VOCAB[char] for char in "2001-03-04"]])
+    monkeypatch.setattr("utils.transformer.greedy_decode", lambda model, X: wrong)
+    monkeypatch.setattr(dates, "load_translator", lambda model="attention": None)
+    assert translate(["March 3, 2001"], errors="coerce", model="transformer") == [None]
+    with pytest.raises(ValueError, match="states 2001-03-03"):
+        translate(["March 3, 2001"], model="transformer")
+
+
+def test_attention_stays_the_default_model(monkeypatch):
+    asked = []
+    right = np.array([[MACHINE_VOCAB[char] for char in "2001-03-03"]])
+    monkeypatch.setattr(dates, "_predict_indices", lambda model, X: asked.append(model) or right)
+    assert translate(["3/3/01"]) == ["2001-03-03"] and asked == ["attention"]
+
+
+@pytest.mark.parametrize("model", ["lstm", "Transformer", None, 1])
+def test_translate_model_is_attention_or_transformer(model):
+    with pytest.raises(ValueError, match="model"):
+        translate(["3/3/01"], model=model)
+    with pytest.raises(ValueError, match="model"):
+        translate([], model=model)  # refused before anything is read
+
+
+def test_translate_with_the_transformer_takes_an_empty_list():
+    assert translate([], model="transformer") == []
+
+
+def test_translate_names_missing_transformer_weights(monkeypatch):
+    monkeypatch.setattr(dates, "TRANSFORMER_WEIGHTS", "no_such.weights.h5")
+    monkeypatch.setattr(dates, "_translator", {})
+    with pytest.raises(FileNotFoundError, match="no_such.weights.h5"):
+        translate(["3/3/01"], model="transformer")

@@ -31,6 +31,7 @@ from babel.dates import format_date, get_day_names, get_month_names
 from faker import Faker
 
 from utils.checks import (
+    check_choice,
     check_errors,
     check_keys,
     check_number,
@@ -391,6 +392,40 @@ def _model():
     return _translator["model"]
 
 
+TRANSFORMER_WEIGHTS = "transformer_dates.weights.h5"  # the Transformer of notebooks/w4a1_transformer.ipynb
+MODELS = ("attention", "transformer")  # what translate(..., model=) serves; "attention" is the default
+
+
+def load_translator(model: str = "attention"):
+    """The Keras model behind `translate(..., model=model)`, built from code with its shipped weights once per
+    process: "attention", week 3's attention LSTM (utils/date_attention.py), or "transformer", week 4's
+    Transformer (utils/transformer.py, notebooks/w4a1_transformer.ipynb section 5)."""
+    check_choice(model, "model", MODELS)
+    if model == "attention":
+        return _model()
+    if "transformer" not in _translator:
+        from utils.paths import pretrained_path
+        from utils.transformer import date_transformer
+
+        path = pretrained_path(TRANSFORMER_WEIGHTS)
+        transformer = date_transformer()  # the shipped sizes are its defaults
+        transformer.load_weights(path)
+        _translator["transformer"] = transformer
+    return _translator["transformer"]
+
+
+def _predict_indices(model: str, X: np.ndarray) -> np.ndarray:
+    """Output indices (k, Ty) of the shipped `model` for input indices X (k, Tx), each model decoding its own way."""
+    if model == "transformer":
+        from utils.transformer import greedy_decode
+
+        return greedy_decode(load_translator("transformer"), X)
+    from utils.date_attention import predict_indices
+
+    Xoh = np.eye(len(HUMAN_VOCAB), dtype=np.float32)[X]  # (k, Tx, vocabulary)
+    return predict_indices(_model(), Xoh)
+
+
 def model_text(text: str) -> str:
     """What the model reads of `text`: its normalised form, without a leading weekday when that alone would
     push it past Tx characters (check the weekday with `read_date` first). ValueError if it still does not fit."""
@@ -446,7 +481,7 @@ def decode_outputs(indices, texts, stated: list, errors: str = "raise") -> list:
     return answers
 
 
-def translate(texts: list[str], errors: str = "raise") -> list:
+def translate(texts: list[str], errors: str = "raise", model: str = "attention") -> list:
     """ISO dates ("YYYY-MM-DD") for human-written dates, from the shipped weights in pretrained/.
 
     Each text is normalised as in training (Unicode, case, commas, abbreviation periods, spaces). A text that
@@ -454,13 +489,13 @@ def translate(texts: list[str], errors: str = "raise") -> list:
     date's, more than Tx = 30 characters even without a leading weekday), and any output of the model that is
     not a real date or not the date the text states, raises ValueError naming the text; with errors="coerce"
     its answer is None instead. A numeric date whose first two fields could both be a month is read month
-    first (03/04/2001 is March 4). The model is built and its weights loaded on the first call.
+    first (03/04/2001 is March 4). `model` is "attention" (week 3's attention LSTM, the default) or
+    "transformer" (week 4's Transformer); both follow exactly these rules. The model is built and its weights
+    loaded on the first call.
     """
+    check_choice(model, "model", MODELS)
     X, stated = prepare_inputs(texts, errors)
     texts = list(texts)
     if not len(X):
         return decode_outputs(np.zeros((0, Ty), dtype=np.int32), texts, stated, errors)
-    from utils.date_attention import predict_indices
-
-    Xoh = np.eye(len(HUMAN_VOCAB), dtype=np.float32)[X]  # (k, Tx, vocabulary)
-    return decode_outputs(predict_indices(_model(), Xoh), texts, stated, errors)
+    return decode_outputs(_predict_indices(model, X), texts, stated, errors)
