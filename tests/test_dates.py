@@ -423,6 +423,30 @@ def test_translate_reads_dates_the_way_people_write_them():
                                 "2049-12-31", "1950-01-01"]
 
 
+@pytest.mark.parametrize("text, iso", [
+    ("Sunday, 23 Sept 2001", "2001-09-23"),  # en_GB
+    ("Sun, Sep 23, 2001", "2001-09-23"),  # en_US
+    ("23.09.01", "2001-09-23"),  # day first: 23 cannot be a month
+    ("9-23-2001", "2001-09-23"),
+    ("2001/9/23", "2001-09-23"),
+    ("03/04/2001", "2001-03-04"),  # either way round: month first
+])
+def test_translate_reads_every_family(text, iso):
+    assert translate([text]) == [iso]
+
+
+def test_the_translator_is_the_linear_energy_model():
+    assert dates.ENERGIES == "linear"
+    assert dates._model().get_layer("attention_energies").activation.__name__ == "linear"
+
+
+def test_translate_answers_the_test_dates_right_or_not_at_all():
+    test_set = load_dataset(1000, seed=0)
+    answers = translate([human for human, *_ in test_set], errors="coerce")
+    assert all(answer in (None, iso) for answer, (_, iso, _) in zip(answers, test_set))
+    assert sum(answer is not None for answer in answers) >= 990
+
+
 def test_translate_drops_a_leading_weekday_that_does_not_fit_after_checking_it():
     assert translate(["Wednesday, the 30th of September, 2048"]) == ["2048-09-30"]
     with pytest.raises(ValueError, match="names a Thursday"):

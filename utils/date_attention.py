@@ -1,4 +1,4 @@
-"""Neural machine translation of dates with attention (Keras): the attention step, the course's model, a probe that returns the attention weights, a baseline without attention, and the training loop that produced pretrained/nmt_attention.weights.h5.
+"""Neural machine translation of dates with attention (Keras): the attention step, the course's model (relu energies) and its twin with linear energies, a probe that returns the attention weights, `flat_rows`, a baseline without attention, and the training loop that produced pretrained/nmt_attention.weights.h5, nmt_attention_linear.weights.h5 and nmt_baseline.weights.h5.
 
 Taught in notebooks/w3a1_date_translation_attention.ipynb (course 5, week 3, assignment 1).
 
@@ -213,6 +213,9 @@ def flat_rows(attention, tolerance=FLAT_TOLERANCE):
 def modelf_no_attention(Tx, Ty, n_a, n_s, human_vocab_size, machine_vocab_size):
     """The plain encoder-decoder of the same size: the encoder's final states, copied Ty times by RepeatVector,
     are all the decoder ever sees of the input. Model(X (m, Tx, human_vocab_size)) -> (m, Ty, machine_vocab_size)."""
+    sizes = (("Tx", Tx), ("Ty", Ty), ("n_a", n_a), ("n_s", n_s), ("human_vocab_size", human_vocab_size),
+             ("machine_vocab_size", machine_vocab_size))
+    Tx, Ty, n_a, n_s, human_vocab_size, machine_vocab_size = (check_number(v, k, low=1, integer=True) for k, v in sizes)
     X = keras.Input(shape=(Tx, human_vocab_size), name="X")
     summary = layers.Bidirectional(layers.LSTM(n_a), name="encoder")(X)  # (m, 2*n_a)
     repeated = layers.RepeatVector(Ty, name="repeat_summary")(summary)  # (m, Ty, 2*n_a)

@@ -374,7 +374,7 @@ def preprocess_data(dataset, human_vocab: dict, machine_vocab: dict, Tx: int = T
 # translate: read and check every input, run a model, check every output. The first and last steps are
 # separate functions so that any model that maps (m, Tx) input indices to (m, Ty) output indices can share them.
 
-WEIGHTS, ENERGIES = "nmt_attention.weights.h5", "relu"  # the translator's model: weights file, energy activation
+WEIGHTS, ENERGIES = "nmt_attention_linear.weights.h5", "linear"  # the translator: weights file, energies (section 6)
 _translator = {}
 
 
