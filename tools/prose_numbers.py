@@ -67,13 +67,12 @@ def shown(token: str, printed: list[float]) -> bool:
 
 
 def output_text(cell) -> str:
+    """What a code cell printed or displayed as text (nbformat has already joined multi-line strings)."""
     parts = []
     for output in cell.get("outputs", []):
-        if "text" in output:
-            parts.append(output["text"])
-        for kind in ("text/plain", "text/markdown", "text/html"):
-            parts.append(output.get("data", {}).get(kind, ""))
-    return "\n".join(parts if all(isinstance(p, str) for p in parts) else map(str, parts))
+        parts.append(output.get("text", ""))
+        parts += [output.get("data", {}).get(kind, "") for kind in ("text/plain", "text/markdown", "text/html")]
+    return "\n".join(parts)
 
 
 def unshown_numbers(notebook) -> list[tuple[int, str, str]]:
