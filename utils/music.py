@@ -521,6 +521,14 @@ WEIGHTS = "jazz_lstm.weights.h5"
 DEFAULT_TEMPERATURE = 0.75  # chosen in the notebook's temperature sweep (section 5), on the dev split
 
 
+@functools.cache
+def _shipped_model():
+    """(LSTM_cell, densor, values) of the shipped model, rebuilt and loaded once per process (utils/jazz_lstm.py)."""
+    from utils import jazz_lstm
+
+    return jazz_lstm.load_pretrained()
+
+
 def improvise(progression: str = "blues_F", choruses: int = 2, temperature: float | None = None, seed: int = 0):
     """A solo by the shipped LSTM over `choruses` times the progression, as a music21 Score.
 
@@ -533,8 +541,7 @@ def improvise(progression: str = "blues_F", choruses: int = 2, temperature: floa
     seed = check_number(seed, "seed", low=0, integer=True)
     from utils import jazz_lstm
 
-    model = jazz_lstm.load_pretrained()
-    solo = jazz_lstm.improvise_solo(model, chords, temperature=temperature, seed=seed)
+    solo = jazz_lstm.improvise_solo(_shipped_model(), chords, temperature=temperature, seed=seed)
     solo.progression = progression
     return to_score(solo, title=f"Improvisation on {progression}")
 
