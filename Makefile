@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-requirements
 # Debian packages that later notebooks use: speech synthesis and audio tools (trigger word), MIDI rendering (jazz).
-APT_PACKAGES := espeak-ng flite festival festvox-kallpc16k sox libsox-fmt-all ffmpeg fluidsynth timgm6mb-soundfont
+APT_PACKAGES := espeak-ng flite festival festvox-kallpc16k sox libsox-fmt-all ffmpeg fluidsynth timgm6mb-soundfont festvox-kdlpc16k festvox-us-slt-hts ktuberling-data extremetuxracer-data
 # Run the suite with networking off when this machine allows a private network namespace.
 OFFLINE := $(shell tools/offline true 2>/dev/null && echo tools/offline)
 NOTEBOOKS := $(wildcard notebooks/*.ipynb)

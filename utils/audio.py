@@ -1,9 +1,11 @@
 """Reading and writing audio: 16-bit PCM WAV files as float arrays in [-1, 1].
 
 Shared by every notebook that makes sound: first used in notebooks/w1a3_jazz_improvisation.ipynb (section 6,
-hearing the solos, through `utils.music.render_audio`). Standard library and numpy only.
+hearing the solos, through `utils.music.render_audio`), and by the trigger-word notebook (W3A2: `resample`,
+`band_limit`, `read_folder`). Standard library, numpy, and scipy for resampling.
 """
 
+import math
 import wave
 from pathlib import Path
 
@@ -49,3 +51,68 @@ def to_mono(samples) -> np.ndarray:
     """The average of the channels of `samples` ((n,) is returned as it is)."""
     samples = np.asarray(samples, dtype=np.float32)
     return samples if samples.ndim == 1 else samples.mean(axis=1)
+
+
+def resample(samples, from_rate: int, to_rate: int) -> np.ndarray:
+    """`samples` (shape (n,) or (n, channels)) taken from `from_rate` to `to_rate` Hz, as float32.
+
+    Polyphase filtering (scipy's `resample_poly`, with an anti-aliasing low-pass when going down), so 44,100 ->
+    16,000 Hz removes everything above 8 kHz instead of folding it back. The result has
+    round(n * to_rate / from_rate) samples; equal rates return a float32 copy.
+    """
+    from scipy.signal import resample_poly
+
+    samples = check_array(samples, "samples", dtype=np.float32)
+    if samples.ndim not in (1, 2):
+        raise ValueError(f"samples must have shape (n,) or (n, channels), got {samples.shape}")
+    from_rate = check_number(from_rate, "from_rate", low=1, integer=True)
+    to_rate = check_number(to_rate, "to_rate", low=1, integer=True)
+    if from_rate == to_rate or samples.shape[0] == 0:
+        return samples.astype(np.float32, copy=True)
+    common = math.gcd(from_rate, to_rate)
+    out = resample_poly(samples, to_rate // common, from_rate // common, axis=0)
+    length = round(samples.shape[0] * to_rate / from_rate)
+    return np.ascontiguousarray(out[:length], dtype=np.float32)
+
+
+def band_limit(samples, sample_rate: int = 44100, cutoff_rate: int = 16000) -> np.ndarray:
+    """`samples` at `sample_rate` with everything above cutoff_rate / 2 Hz removed, at the same rate and length.
+
+    It goes down to `cutoff_rate` and back up, so a 44.1 kHz recording keeps only what a 16 kHz one holds (8 kHz
+    and below): what the trigger-word model sees in training and in `utils.trigger.detect`, whatever the source.
+    A `cutoff_rate` at or above `sample_rate` changes nothing (a float32 copy is returned).
+    """
+    samples = check_array(samples, "samples", dtype=np.float32)
+    if samples.ndim not in (1, 2):
+        raise ValueError(f"samples must have shape (n,) or (n, channels), got {samples.shape}")
+    sample_rate = check_number(sample_rate, "sample_rate", low=1, integer=True)
+    cutoff_rate = check_number(cutoff_rate, "cutoff_rate", low=1, integer=True)
+    if cutoff_rate >= sample_rate:
+        return samples.astype(np.float32, copy=True)
+    out = resample(resample(samples, sample_rate, cutoff_rate), cutoff_rate, sample_rate)
+    n = samples.shape[0]
+    if out.shape[0] < n:  # rounding twice can lose a sample or two at the end
+        out = np.concatenate([out, np.zeros((n - out.shape[0],) + out.shape[1:], np.float32)])
+    return out[:n]
+
+
+def read_folder(folder, sample_rate: int = 44100) -> list[np.ndarray]:
+    """Every `.wav` file in `folder` (not its sub-folders), sorted by file name, as mono float32 at `sample_rate`.
+
+    FileNotFoundError when `folder` is not a folder or holds no WAV file; the error of `read_wav` names a file
+    that is not 16-bit PCM.
+    """
+    if not isinstance(folder, str | Path):
+        raise TypeError(f"folder must be a path (str or pathlib.Path), got {type(folder).__name__}")
+    sample_rate = check_number(sample_rate, "sample_rate", low=1, integer=True)
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise FileNotFoundError(f"folder {folder} does not exist or is not a folder")
+    paths = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".wav" and p.is_file())
+    if not paths:
+        raise FileNotFoundError(f"folder {folder} holds no .wav file")
+    clips = []
+    for path in paths:
+        samples, rate = read_wav(path)
+        clips.append(resample(to_mono(samples), rate, sample_rate))
+    return clips
