@@ -80,6 +80,25 @@ def test_missing_numpy_functions_and_wrong_operators_are_mutants_too(kind, bug):
     assert bug in dict(exercises.mutants(source, per_kind=1))[f"{kind} #1"]
 
 
+LAYERS = """def model(x):
+    \"\"\"A small Keras model.\"\"\"
+    # Hint: a dense layer, then normalisation of the residual sum.
+    ### BEGIN SOLUTION
+    y = layers.Dense(4)(x)
+    outputs.append(y)
+    return self.norm(ops.add(x, y))
+    ### END SOLUTION
+"""
+
+
+def test_a_skipped_keras_layer_is_a_mutant_and_module_functions_or_list_methods_are_not():
+    found = {description: source for description, source in exercises.mutants(LAYERS, per_kind=3)
+             if description.startswith("missing layer")}
+    assert list(found) == ["missing layer #1", "missing layer #2"]  # not outputs.append(y), not ops.add(x, y)
+    assert "y = x\n" in found["missing layer #1"]
+    assert "return ops.add(x, y)" in found["missing layer #2"]
+
+
 def test_mutants_touch_only_the_marked_solution():
     source = "def f(a, b):\n    c = a + b\n    ### BEGIN SOLUTION\n    return c\n    ### END SOLUTION\n"
     assert exercises.mutants(source) == []

@@ -22,7 +22,8 @@ exercise says so and stops without an error (`utils.setup.skip_unwritten`), so a
 notebook top to bottom at any stage. A failed verdict prints a line starting with `utils.checks.FAILED`.
 
 `mutants` makes small deliberate bugs in a solution (a missing term, a transposed matrix, a wrong axis, an
-off-by-one index, a flipped sign, a missing numpy function such as an activation, a product for a quotient) and `mutation_report` runs each exercise's check cell against them in a live
+off-by-one index, a flipped sign, a missing numpy function such as an activation, a product for a quotient,
+a Keras layer skipped) and `mutation_report` runs each exercise's check cell against them in a live
 kernel: a real check fails on the stub and on most of the bugs. A check "fails" when its cell raises or prints a
 failed verdict. To stay quick, the report runs only the cells that the exercises and their checks need (by the
 names they read; a cell that does not parse always runs), so a check cell that draws random numbers seeds its
@@ -171,6 +172,25 @@ def write() -> None:
 
 # --- mutants: small deliberate bugs, made only inside the marked solution ------------------------------------
 
+MODULES = {"np", "ops", "keras", "layers", "tf", "math"}  # calls through these are functions, not layers
+CONTAINER_METHODS = {name for kind in (list, dict, set, str) for name in dir(kind)}  # append, get, split ...
+
+
+def _applies_a_layer(node: ast.Call) -> bool:
+    """True for a call that applies a layer (or model) to its first argument: one built on the spot
+    (`layers.LSTM(128)(x)`) or one held in an object (`self.ffn(x)`, `shared.densor1(concat)`); not a module's
+    function (`np.dot`, `ops.matmul`) nor a list, dict or string method (`outputs.append(y)`)."""
+    function = node.func
+    if isinstance(function, ast.Call):
+        return True
+    if not isinstance(function, ast.Attribute) or function.attr in CONTAINER_METHODS:
+        return False
+    root = function.value
+    while isinstance(root, ast.Attribute):
+        root = root.value
+    return isinstance(root, ast.Name) and root.id not in MODULES
+
+
 class _Mutator(ast.NodeTransformer):
     """Applies the `target`-th possible mutation of kind `kind` inside lines [low, high] (1-based)."""
 
@@ -208,6 +228,8 @@ class _Mutator(ast.NodeTransformer):
         if (self.kind == "missing function" and numpy_function and len(node.args) == 1 and not node.keywords
                 and self._hit(node)):
             return node.args[0]  # np.tanh(z) -> z: a missing activation, square root, exponential ...
+        if self.kind == "missing layer" and node.args and _applies_a_layer(node) and self._hit(node):
+            return node.args[0]  # layers.Dense(5)(x) -> x, self.layernorm1(x + y) -> x + y: a layer skipped
         return node
 
     def visit_keyword(self, node):
@@ -231,7 +253,7 @@ class _Mutator(ast.NodeTransformer):
 
 
 MUTATIONS = ("missing term", "transposed matrix", "wrong axis", "off-by-one index", "flipped sign", "missing function",
-             "multiplied, not divided")
+             "multiplied, not divided", "missing layer")
 
 
 def mutants(source: str, per_kind: int = 2) -> list[tuple[str, str]]:
