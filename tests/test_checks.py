@@ -247,6 +247,26 @@ def test_unwritten_recognises_only_the_stubs_message():
     assert unwritten(ValueError("affine is not written yet. Hint: W x + b")) is None
 
 
+def test_unwritten_sees_the_stub_inside_an_error_that_keras_raised_from_a_layer():
+    try:
+        try:
+            raise NotImplementedError("EncoderLayer is not written yet. Hint: attention, then the network")
+        except NotImplementedError as error:  # what Keras does when a layer's call raises
+            raise NotImplementedError(f"Exception encountered when calling EncoderLayer.call().\n\n{error}") from None
+    except NotImplementedError as keras_error:
+        assert unwritten(keras_error) == ("EncoderLayer", "attention, then the network")
+
+
+def test_unwritten_does_not_take_the_stub_from_an_error_of_another_kind():
+    try:
+        try:
+            raise NotImplementedError("affine is not written yet. Hint: W x + b")
+        except NotImplementedError:
+            raise ValueError("affine is not written yet. Hint: W x + b") from None
+    except ValueError as error:
+        assert unwritten(error) is None
+
+
 def test_failed_looks_for_a_line_that_starts_with_the_failure_mark():
     assert failed("some output\n✘ f: 1 of 2 checks fail\n")
     assert not failed("✔ f: all 2 checks pass\nthe mark ✘ inside a line is not a verdict\n")

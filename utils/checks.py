@@ -247,9 +247,17 @@ _NOT_WRITTEN = re.compile(r"(?P<name>\w+) is not written yet\. Hint: (?P<hint>.*
 
 
 def unwritten(error) -> tuple[str, str] | None:
-    """(exercise name, hint) when `error` is the NotImplementedError of an exercise stub, else None."""
-    match = _NOT_WRITTEN.fullmatch(str(error)) if isinstance(error, NotImplementedError) else None
-    return (match["name"], match["hint"]) if match else None
+    """(exercise name, hint) when `error` is the NotImplementedError of an exercise stub, else None.
+
+    Keras re-raises an error from inside a layer's `call` as a new one of the same type with a longer message; the
+    stub's own error is then its context (`__context__`), and is recognised there.
+    """
+    while isinstance(error, NotImplementedError):
+        match = _NOT_WRITTEN.fullmatch(str(error))
+        if match:
+            return match["name"], match["hint"]
+        error = error.__context__
+    return None
 
 
 def failed(text: str) -> bool:
