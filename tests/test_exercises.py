@@ -210,6 +210,21 @@ def test_a_class_with_a_stubbed_method_is_a_stub_until_written():
     assert not setup.is_stub(None)
 
 
+def test_a_decorated_stub_is_a_stub_until_written():
+    import functools
+
+    def checked(function):
+        @functools.wraps(function)
+        def wrapper(*args):
+            return function(*args)
+        return wrapper
+
+    stubbed, written = {"checked": checked}, {"checked": checked}
+    exec("@checked\n" + exercises.learner_source(SOLUTION), stubbed)  # noqa: S102 (the stub is our own text)
+    exec("@checked\n" + exercises.strip_markers(SOLUTION), written)  # noqa: S102
+    assert setup.is_stub(stubbed["affine"]) and not setup.is_stub(written["affine"])
+
+
 def test_any_other_not_implemented_error_keeps_its_traceback_and_stays_an_error(shell, capsys):
     result = shell.run_cell('raise NotImplementedError("not on this backend")')
     assert not result.success

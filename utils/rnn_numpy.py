@@ -159,6 +159,7 @@ def rnn_cell_forward(xt, a_prev, parameters):
     ba (n_a, 1), by (n_y, 1).
     Returns a_next (n_a, m), yt_pred (n_y, m) and cache = (a_next, a_prev, xt, parameters).
     """
+    # Hint: a_next = tanh(Waa a_prev + Wax xt + ba); yt_pred = softmax(Wya a_next + by); cache as documented.
     Wax, Waa, Wya = parameters["Wax"], parameters["Waa"], parameters["Wya"]
     a_next = np.tanh(Waa @ a_prev + Wax @ xt + parameters["ba"])  # (n_a, m)
     yt_pred = softmax(Wya @ a_next + parameters["by"])  # (n_y, m)
@@ -173,13 +174,14 @@ def rnn_forward(x, a0, parameters):
     Arguments: x (n_x, m, T_x); a0 (n_a, m), the initial state; parameters as for rnn_cell_forward.
     Returns a (n_a, m, T_x), every hidden state; y_pred (n_y, m, T_x); caches = (list of cell caches, x).
     """
+    cell = rnn_cell_forward.__wrapped__  # unchecked: x, a0 and parameters were checked once, above
     m, T_x = x.shape[1:]
     n_y, n_a = parameters["Wya"].shape
+    # Hint: at each step t feed x[:, :, t] and the previous state to cell; store a_next, yt_pred at [:, :, t].
     a = np.zeros((n_a, m, T_x))
     y_pred = np.zeros((n_y, m, T_x))
     caches = []
     a_next = a0
-    cell = rnn_cell_forward.__wrapped__  # unchecked: x, a0 and parameters were checked once, above
     for t in range(T_x):
         a_next, yt_pred, cache = cell(x[:, :, t], a_next, parameters)  # (n_a, m), (n_y, m)
         a[:, :, t], y_pred[:, :, t] = a_next, yt_pred
@@ -196,6 +198,7 @@ def lstm_cell_forward(xt, a_prev, c_prev, parameters):
     Returns a_next, c_next (n_a, m), yt_pred (n_y, m) and
     cache = (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters).
     """
+    # Hint: gates act on [a_prev; xt]: f, i, o are sigmoids, the candidate a tanh; c mixes c_prev and the candidate.
     concat = np.concatenate([a_prev, xt], axis=0)  # (n_a + n_x, m)
     ft = sigmoid(parameters["Wf"] @ concat + parameters["bf"])  # (n_a, m)
     it = sigmoid(parameters["Wi"] @ concat + parameters["bi"])  # (n_a, m)
@@ -215,12 +218,13 @@ def lstm_forward(x, a0, parameters):
     Arguments: x (n_x, m, T_x); a0 (n_a, m); parameters as for lstm_cell_forward.
     Returns a (n_a, m, T_x), y (n_y, m, T_x), c (n_a, m, T_x) and caches = (list of cell caches, x).
     """
+    cell = lstm_cell_forward.__wrapped__  # unchecked: the inputs were checked once, above
     m, T_x = x.shape[1:]
     n_y, n_a = parameters["Wy"].shape
+    # Hint: as rnn_forward, with the memory c carried along too; it starts at zero, not at a0.
     a, c, y = np.zeros((n_a, m, T_x)), np.zeros((n_a, m, T_x)), np.zeros((n_y, m, T_x))
     caches = []
     a_next, c_next = a0, np.zeros((n_a, m))
-    cell = lstm_cell_forward.__wrapped__  # unchecked: the inputs were checked once, above
     for t in range(T_x):
         a_next, c_next, yt, cache = cell(x[:, :, t], a_next, c_next, parameters)  # (n_a, m), (n_a, m), (n_y, m)
         a[:, :, t], c[:, :, t], y[:, :, t] = a_next, c_next, yt
@@ -236,6 +240,7 @@ def gru_cell_forward(xt, a_prev, parameters):
     Wy (n_y, n_a), by (n_y, 1).
     Returns a_next (n_a, m), yt_pred (n_y, m) and cache = (a_next, a_prev, xt, rt, ut, cct, parameters).
     """
+    # Hint: r and u from [a_prev; xt]; the candidate from [rt * a_prev; xt]; a_next interpolates with ut.
     concat = np.concatenate([a_prev, xt], axis=0)  # (n_a + n_x, m)
     rt = sigmoid(parameters["Wr"] @ concat + parameters["br"])  # (n_a, m)
     ut = sigmoid(parameters["Wu"] @ concat + parameters["bu"])  # (n_a, m)
@@ -253,12 +258,13 @@ def gru_forward(x, a0, parameters):
     Arguments: x (n_x, m, T_x); a0 (n_a, m); parameters as for gru_cell_forward.
     Returns a (n_a, m, T_x), y_pred (n_y, m, T_x) and caches = (list of cell caches, x).
     """
+    cell = gru_cell_forward.__wrapped__  # unchecked: the inputs were checked once, above
     m, T_x = x.shape[1:]
     n_y, n_a = parameters["Wy"].shape
+    # Hint: the same loop as rnn_forward, with cell the GRU step.
     a, y_pred = np.zeros((n_a, m, T_x)), np.zeros((n_y, m, T_x))
     caches = []
     a_next = a0
-    cell = gru_cell_forward.__wrapped__  # unchecked: the inputs were checked once, above
     for t in range(T_x):
         a_next, yt_pred, cache = cell(x[:, :, t], a_next, parameters)  # (n_a, m), (n_y, m)
         a[:, :, t], y_pred[:, :, t] = a_next, yt_pred
@@ -324,6 +330,7 @@ def rnn_cell_backward(da_next, cache):
     Returns a dict with dxt (n_x, m), da_prev (n_a, m), dWax (n_a, n_x), dWaa (n_a, n_a), dba (n_a, 1).
     """
     a_next, a_prev, xt, parameters = cache
+    # Hint: dz = da_next * tanh'(z) = da_next * (1 - a_next**2); each gradient is dz times a transposed matrix.
     dz = da_next * (1 - a_next**2)  # (n_a, m): through tanh
     return {
         "dxt": parameters["Wax"].T @ dz,  # (n_x, m)
@@ -342,10 +349,11 @@ def rnn_backward(da, caches):
     caches from rnn_forward.
     Returns a dict with dx (n_x, m, T_x), da0 (n_a, m), dWax, dWaa, dba.
     """
+    cell_backward = rnn_cell_backward.__wrapped__  # unchecked: da and caches were checked once, above
     cell_caches, x = caches
+    # Hint: walk t from T_x - 1 down to 0; a<t> gets da[:, :, t] plus the da_prev of step t + 1; sum the dW and db.
     gradients = {"dx": np.zeros_like(x), "dWax": 0.0, "dWaa": 0.0, "dba": 0.0}
     da_prev = np.zeros(da.shape[:2])  # (n_a, m): nothing flows in after the last step
-    cell_backward = rnn_cell_backward.__wrapped__  # unchecked: da and caches were checked once, above
     for t in reversed(range(len(cell_caches))):
         step = cell_backward(da[:, :, t] + da_prev, cell_caches[t])
         gradients["dx"][:, :, t] = step["dxt"]
@@ -366,6 +374,7 @@ def lstm_cell_backward(da_next, dc_next, cache):
     """
     a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters = cache
     n_a = a_next.shape[0]
+    # Hint: dc = dc_next + da_next * ot * tanh'(c_next); then each gate's pre-activation gradient, then dconcat.
     tanh_c = np.tanh(c_next)  # (n_a, m)
     dc = dc_next + da_next * ot * (1 - tanh_c**2)  # (n_a, m): memory's total gradient
     pre = {  # gradients at each gate's pre-activation, (n_a, m)
@@ -390,11 +399,12 @@ def lstm_backward(da, caches):
     Arguments: da (n_a, m, T_x), the gradient reaching each hidden state from outside; caches from lstm_forward.
     Returns a dict with dx (n_x, m, T_x), da0 (n_a, m) and dWf, dWi, dWc, dWo, dbf, dbi, dbc, dbo.
     """
+    cell_backward = lstm_cell_backward.__wrapped__  # unchecked: da and caches were checked once, above
     cell_caches, x = caches
     names = ("dWf", "dWi", "dWc", "dWo", "dbf", "dbi", "dbc", "dbo")
+    # Hint: as rnn_backward, passing both da_prev and dc_prev from step t + 1 back to step t.
     gradients = {"dx": np.zeros_like(x), **dict.fromkeys(names, 0.0)}
     da_prev = dc_prev = np.zeros(da.shape[:2])  # (n_a, m)
-    cell_backward = lstm_cell_backward.__wrapped__  # unchecked: da and caches were checked once, above
     for t in reversed(range(len(cell_caches))):
         step = cell_backward(da[:, :, t] + da_prev, dc_prev, cell_caches[t])
         gradients["dx"][:, :, t] = step["dxt"]
@@ -414,6 +424,7 @@ def gru_cell_backward(da_next, cache):
     """
     a_next, a_prev, xt, rt, ut, cct, parameters = cache
     n_a = a_next.shape[0]
+    # Hint: gradients at the candidate and update pre-activations first; the reset gate's through Wc's a-columns.
     dc_pre = da_next * ut * (1 - cct**2)  # (n_a, m): candidate, before tanh
     du_pre = da_next * (cct - a_prev) * ut * (1 - ut)  # (n_a, m): update gate, before sigmoid
     dconcat_reset = parameters["Wc"].T @ dc_pre  # (n_a + n_x, m): gradient of [rt * a_prev; xt]
@@ -437,11 +448,12 @@ def gru_backward(da, caches):
     Arguments: da (n_a, m, T_x); caches from gru_forward.
     Returns a dict with dx (n_x, m, T_x), da0 (n_a, m) and dWr, dWu, dWc, dbr, dbu, dbc.
     """
+    cell_backward = gru_cell_backward.__wrapped__  # unchecked: da and caches were checked once, above
     cell_caches, x = caches
     names = ("dWr", "dWu", "dWc", "dbr", "dbu", "dbc")
+    # Hint: the same loop as rnn_backward, with the GRU's cell_backward.
     gradients = {"dx": np.zeros_like(x), **dict.fromkeys(names, 0.0)}
     da_prev = np.zeros(da.shape[:2])  # (n_a, m)
-    cell_backward = gru_cell_backward.__wrapped__  # unchecked: da and caches were checked once, above
     for t in reversed(range(len(cell_caches))):
         step = cell_backward(da[:, :, t] + da_prev, cell_caches[t])
         gradients["dx"][:, :, t] = step["dxt"]

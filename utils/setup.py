@@ -6,6 +6,7 @@ repository (cloning it on Colab) and then calls `notebook()`.
 
 import contextlib
 import importlib.metadata
+import inspect
 import os
 import platform
 import random
@@ -165,8 +166,8 @@ _stopped_by: set[str] = set()  # exercises whose stubs have stopped a cell in th
 
 def is_stub(exercise) -> bool:
     """True when `exercise` (a function, or a class and its methods) still holds a stub: code that raises the
-    not-written-yet error."""
-    functions = vars(exercise).values() if isinstance(exercise, type) else [exercise]
+    not-written-yet error. A decorated function is looked at through its `__wrapped__` chain (functools.wraps)."""
+    functions = [inspect.unwrap(f) for f in (vars(exercise).values() if isinstance(exercise, type) else [exercise])]
     constants = [c for f in functions for c in getattr(getattr(f, "__code__", None), "co_consts", ())]
     return any(isinstance(constant, str) and unwritten(NotImplementedError(constant)) for constant in constants)
 
