@@ -99,6 +99,11 @@ def test_a_skipped_keras_layer_is_a_mutant_and_module_functions_or_list_methods_
     assert "return ops.add(x, y)" in found["missing layer #2"]
 
 
+def test_a_missing_keras_ops_function_is_a_mutant_as_a_numpy_one_is():
+    source = SOLUTION.replace("z = W @ x + b  # (n, m)\n    return z", "return ops.tril(W @ x + b)")
+    assert "return W @ x + b" in dict(exercises.mutants(source, per_kind=1))["missing function #1"]
+
+
 def test_mutants_touch_only_the_marked_solution():
     source = "def f(a, b):\n    c = a + b\n    ### BEGIN SOLUTION\n    return c\n    ### END SOLUTION\n"
     assert exercises.mutants(source) == []

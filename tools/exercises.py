@@ -22,7 +22,7 @@ exercise says so and stops without an error (`utils.setup.skip_unwritten`), so a
 notebook top to bottom at any stage. A failed verdict prints a line starting with `utils.checks.FAILED`.
 
 `mutants` makes small deliberate bugs in a solution (a missing term, a transposed matrix, a wrong axis, an
-off-by-one index, a flipped sign, a missing numpy function such as an activation, a product for a quotient,
+off-by-one index, a flipped sign, a missing numpy or keras.ops function such as an activation, a product for a quotient,
 a Keras layer skipped) and `mutation_report` runs each exercise's check cell against them in a live
 kernel: a real check fails on the stub and on most of the bugs. A check "fails" when its cell raises or prints a
 failed verdict. To stay quick, the report runs only the cells that the exercises and their checks need (by the
@@ -224,7 +224,8 @@ class _Mutator(ast.NodeTransformer):
         function = node.func
         while isinstance(function, ast.Attribute):
             function = function.value
-        numpy_function = isinstance(node.func, ast.Attribute) and isinstance(function, ast.Name) and function.id == "np"
+        numpy_function = (isinstance(node.func, ast.Attribute) and isinstance(function, ast.Name)
+                          and function.id in ("np", "ops"))  # keras.ops mirrors numpy
         if (self.kind == "missing function" and numpy_function and len(node.args) == 1 and not node.keywords
                 and self._hit(node)):
             return node.args[0]  # np.tanh(z) -> z: a missing activation, square root, exponential ...
