@@ -53,6 +53,7 @@ def sentence_to_avg(sentence, word_to_vec_map):
     """
     check_string(sentence, "sentence", allow_empty=True)
     dim = vector_size(word_to_vec_map)
+    # Hint: lower-case, split on spaces, average the vectors of the words the map knows; np.zeros(dim) if none.
     vectors = [word_to_vec_map[word] for word in sentence.lower().split() if word in word_to_vec_map]
     if not vectors:
         return np.zeros(dim)
@@ -78,6 +79,7 @@ def model(X, Y, word_to_vec_map, learning_rate=0.01, num_iterations=400):
     Y_oh = np.eye(N_CLASSES)[Y]  # (m, 5)
     for iteration in range(num_iterations):
         for i in rng.permutation(m):
+            # Hint: a = softmax of W avg_i + b, dz = a - y_i (one-hot), then step W and b against their gradients.
             a = softmax(W @ averages[i] + b)  # (5,)
             dz = a - Y_oh[i]  # (5,)
             W -= learning_rate * np.outer(dz, averages[i])  # (5, dim)
@@ -142,6 +144,7 @@ def sentences_to_indices(X, word_to_index, max_len):
     X = check_strings(X, "X", allow_empty_list=True)
     check_word_map(word_to_index, "word_to_index")
     max_len = check_number(max_len, "max_len", low=1, integer=True)
+    # Hint: a zero (m, max_len) int array; row i takes the indices of X[i]'s known lower-cased words, at most max_len.
     X_indices = np.zeros((len(X), max_len), dtype=np.int32)  # (m, max_len)
     for i, sentence in enumerate(X):
         indices = [word_to_index[word] for word in sentence.lower().split() if word in word_to_index][:max_len]
@@ -171,6 +174,7 @@ def pretrained_embedding_layer(word_to_vec_map, word_to_index):
     missing = [word for word in word_to_index if word not in word_to_vec_map]
     if missing:
         raise ValueError(f"word_to_vec_map has no vector for {len(missing)} word(s) of word_to_index: {missing[:5]}")
+    # Hint: row word_to_index[w] of a zero (vocab_size, emb_dim) matrix is w's vector; a frozen, masking Embedding holds it.
     emb_matrix = np.zeros((vocab_size, emb_dim), dtype=np.float32)  # (vocab_size, emb_dim)
     for word, index in word_to_index.items():
         emb_matrix[index] = word_to_vec_map[word]
@@ -188,6 +192,7 @@ def Emojify_V2(input_shape, word_to_vec_map, word_to_index):
     if not isinstance(input_shape, tuple) or len(input_shape) != 1:
         raise TypeError(f"input_shape must be a 1-tuple (max_len,), got {describe(input_shape)}")
     check_number(input_shape[0], "input_shape[0] (max_len)", low=1, integer=True)
+    # Hint: keras.Input of int32 indices, then the chain drawn at the start of section 4, each layer on the last output.
     sentence_indices = keras.Input(shape=input_shape, dtype="int32", name="word_indices")
     embeddings = pretrained_embedding_layer(word_to_vec_map, word_to_index)(sentence_indices)  # (m, T_x, 50)
     X = layers.LSTM(128, return_sequences=True)(embeddings)  # (m, T_x, 128)
