@@ -178,3 +178,15 @@ def test_labelled_clips_are_ten_seconds_with_sorted_ends_and_repeat_with_the_see
         assert ends == sorted(ends) and all(0 < e <= 10_000 for e in ends)
     again = td.labelled_clips("dev", 3, seed=7, folder=RAW)
     assert all(np.array_equal(a, b) and e == f for (a, e), (b, f) in zip(clips, again, strict=True))
+
+
+@engines
+def test_building_a_set_twice_with_the_same_seed_writes_the_same_bytes(tmp_path):
+    pytest.importorskip("pyroomacoustics")
+    counts = {"activates": dict.fromkeys(td.SPLITS, 1), "negatives": dict.fromkeys(td.SPLITS, 1),
+              "backgrounds": {"train": 1, "dev": 0, "test": 0}, "rirs": {"train": 1, "dev": 0, "test": 0}}
+    first = td.build(tmp_path / "a", counts, seed=3, log=lambda *_: None)  # espeak-ng voices, sox noise, a room
+    td.build(tmp_path / "b", counts, seed=3, log=lambda *_: None)
+    assert len(first) == 8
+    for group in td.FILE_GROUPS[:-1]:
+        assert td.group_sha256(tmp_path / "a", group) == td.group_sha256(tmp_path / "b", group), group

@@ -19,7 +19,8 @@ Command line:
     python -m tools.trigger_data pool --out build/trigger   # the training pool (thousands of clips); prints the time
     python -m tools.trigger_data check build/trigger        # per voice: clips, durations, loudness (audible speech?)
 
-From Python (the pool in build/trigger when its manifest exists, else the raw set in data/trigger):
+From Python (the pool in build/trigger, or in the folder named by the environment variable TRIGGER_POOL, when its
+manifest exists; else the raw set in data/trigger; or any set given as `folder=`):
 
     from tools.trigger_data import labelled_clips, negative_audio, augment
     for audio, activate_ends_ms in labelled_clips("train", 32, seed=step):   # 10 s float32 at 44.1 kHz, augmented
@@ -34,6 +35,7 @@ From Python (the pool in build/trigger when its manifest exists, else the raw se
 import argparse
 import csv
 import math
+import os
 import shutil
 import subprocess
 import sys
@@ -56,7 +58,7 @@ CLIP_SECONDS = 10
 SPLITS = ("train", "dev", "test")
 KINDS = ("activates", "negatives", "backgrounds", "rirs")
 RAW_FOLDER = DATA / "trigger"
-POOL_FOLDER = ROOT / "build" / "trigger"
+POOL_FOLDER = Path(os.environ.get("TRIGGER_POOL", ROOT / "build" / "trigger"))  # the pool, unless told elsewhere
 EXAMPLE_FILE = "example_activates.wav"
 MANIFEST_COLUMNS = ("file", "kind", "voice", "engine", "split", "text", "activate_ends_ms")
 # Never used to train, tune or choose thresholds, not even in dev/test: the independent evaluation's sources.
