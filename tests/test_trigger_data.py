@@ -190,3 +190,10 @@ def test_building_a_set_twice_with_the_same_seed_writes_the_same_bytes(tmp_path)
     assert len(first) == 8
     for group in td.FILE_GROUPS[:-1]:
         assert td.group_sha256(tmp_path / "a", group) == td.group_sha256(tmp_path / "b", group), group
+
+
+def test_labelled_clips_hold_nothing_above_8_khz_without_a_second_band_limit():
+    pytest.importorskip("utils.trigger_word")
+    for audio, _ in td.labelled_clips("train", 2, seed=5, folder=RAW):
+        power = np.abs(np.fft.rfft(audio)) ** 2
+        assert power[np.fft.rfftfreq(len(audio), 1 / 44100) > 8200].sum() < 1e-4 * power.sum()

@@ -549,11 +549,12 @@ def _clips(kind, split, folder) -> list[np.ndarray]:
 
 
 def _to_model_rate(clip, speed=1.0) -> np.ndarray:
-    """A stored int16 16 kHz clip as float32 at 44.1 kHz; `speed` (0.9-1.11, on a grid of 1%) also changes pitch."""
-    audio = resample(clip.astype(np.float32) / 32768, RAW_RATE, SAMPLE_RATE)
-    if speed != 1.0:  # 44100 -> 441 * m keeps the polyphase filter short
-        audio = resample(audio, SAMPLE_RATE, 441 * round(100 / speed))
-    return audio
+    """A stored int16 16 kHz clip as float32 at 44.1 kHz, so with nothing above 8 kHz; `speed` (0.9-1.1, on a grid
+    of 1%: 16000 -> 160 * m keeps the polyphase filters short) also changes the pitch."""
+    audio = clip.astype(np.float32) / 32768
+    if speed != 1.0:
+        audio = resample(audio, RAW_RATE, 160 * round(100 / speed))
+    return resample(audio, RAW_RATE, SAMPLE_RATE)
 
 
 def _words(kind, split, rng, n, folder) -> list[np.ndarray]:
@@ -572,13 +573,15 @@ def _background(split, rng, folder) -> np.ndarray:
     return _fit(_to_model_rate(backgrounds[int(rng.integers(len(backgrounds)))]), CLIP_SECONDS * SAMPLE_RATE) * gain
 
 
-def augment(audio, rng, split, folder=None) -> np.ndarray:
+def augment(audio, rng, split, folder=None, limit=True) -> np.ndarray:
     """`audio` (float32 at 44.1 kHz) as heard in a room through some microphone, then band-limited to 8 kHz.
 
     With probability 0.5 it is convolved with one of `split`'s room impulse responses (scipy fftconvolve, same
     length, same loudness); with probability 0.5 a telephone-like low-pass (Butterworth, cutoff 3.4-8 kHz) follows;
     then a gain of -12 to +6 dB (clipped to [-1, 1]) and `utils.audio.band_limit` to 16 kHz, as in detection.
     About 0.1 s of CPU for 10 s. `rng` is a numpy Generator (or a seed); `folder` the set (default: pool, else raw).
+    `limit=False` skips the band limit (half the cost) for audio made from a set's clips, which hold nothing above
+    8 kHz already (stored at 16 kHz; the rooms too): `labelled_clips` and `negative_audio` do so.
     """
     from scipy.signal import butter, fftconvolve, sosfilt
 
@@ -595,8 +598,8 @@ def augment(audio, rng, split, folder=None) -> np.ndarray:
     if rng.random() < 0.5:
         cutoff = float(rng.uniform(3400, 8000))
         audio = sosfilt(butter(6, cutoff, fs=SAMPLE_RATE, output="sos"), audio).astype(np.float32)
-    audio = np.clip(audio * 10 ** (float(rng.uniform(-12, 6)) / 20), -1, 1)
-    return band_limit(audio, SAMPLE_RATE, 16000)
+    audio = np.clip(audio * 10 ** (float(rng.uniform(-12, 6)) / 20), -1, 1).astype(np.float32)
+    return band_limit(audio, SAMPLE_RATE, 16000) if limit else audio
 
 
 def labelled_clips(split, n, seed, folder=None, augmented=True) -> list[tuple[np.ndarray, list]]:
@@ -616,7 +619,7 @@ def labelled_clips(split, n, seed, folder=None, augmented=True) -> list[tuple[np
         background = _background(split, rng, folder)
         activates, negatives = _words("activates", split, rng, 4, folder), _words("negatives", split, rng, 2, folder)
         audio, ends = create_training_clip(background, activates, negatives, rng=rng)
-        clips.append((augment(audio, rng, split, folder) if augmented else audio, list(ends)))
+        clips.append((augment(audio, rng, split, folder, limit=False) if augmented else audio, list(ends)))
     return clips
 
 
@@ -643,7 +646,7 @@ def negative_audio(split, seconds, seed, folder=None):
             gap = (0.05, 0.4) if style == 2 else (0.3, 2.5)
             at = end + int(rng.uniform(*gap) * SAMPLE_RATE)
             words -= 1
-        yield augment(_at_rms(audio, -20.0), rng, split, folder)
+        yield augment(_at_rms(audio, -20.0), rng, split, folder, limit=False)
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ hearing the solos, through `utils.music.render_audio`), and by the trigger-word 
 `band_limit`, `read_folder`). Standard library, numpy, and scipy for resampling.
 """
 
+import functools
 import math
 import wave
 from pathlib import Path
@@ -70,9 +71,22 @@ def resample(samples, from_rate: int, to_rate: int) -> np.ndarray:
     if from_rate == to_rate or samples.shape[0] == 0:
         return samples.astype(np.float32, copy=True)
     common = math.gcd(from_rate, to_rate)
-    out = resample_poly(samples, to_rate // common, from_rate // common, axis=0)
+    up, down = to_rate // common, from_rate // common
+    out = resample_poly(samples, up, down, axis=0, window=_low_pass(up, down))
     length = round(samples.shape[0] * to_rate / from_rate)
     return np.ascontiguousarray(out[:length], dtype=np.float32)
+
+
+@functools.lru_cache(maxsize=32)
+def _low_pass(up: int, down: int) -> np.ndarray:
+    """The FIR filter `resample_poly` designs for (up, down) by default (Kaiser window, beta 5), designed once:
+    the design costs more than filtering a short clip."""
+    from scipy.signal import firwin
+
+    rate = max(up, down)
+    taps = firwin(20 * rate + 1, 1.0 / rate, window=("kaiser", 5.0)).astype(np.float32)
+    taps.flags.writeable = False
+    return taps
 
 
 def band_limit(samples, sample_rate: int = 44100, cutoff_rate: int = 16000) -> np.ndarray:
