@@ -15,8 +15,8 @@ from utils.paths import DATA
 
 RAW = td.RAW_FOLDER
 ROWS = td.read_manifest(RAW)
-engines = pytest.mark.skipif(not all(shutil.which(b) for b in ("espeak-ng", "flite", "festival", "sox")),
-                             reason="the speech engines are Debian packages (`make system`)")
+engines = pytest.mark.skipif(not all(shutil.which(b) for b in ("espeak-ng", "flite", "festival", "sox", "ffmpeg"))
+                             or not td.ETR.is_dir(), reason="the engines and sounds are Debian packages (`make system`)")
 
 
 def stored_files():
@@ -197,3 +197,8 @@ def test_labelled_clips_hold_nothing_above_8_khz_without_a_second_band_limit():
     for audio, _ in td.labelled_clips("train", 2, seed=5, folder=RAW):
         power = np.abs(np.fft.rfft(audio)) ** 2
         assert power[np.fft.rfftfreq(len(audio), 1 / 44100) > 8200].sum() < 1e-4 * power.sum()
+
+
+def test_check_command_reports_every_voice_of_the_raw_set_audible(capsys):
+    assert td.main(["check", str(RAW)]) == 0
+    assert "too short or too quiet: none" in capsys.readouterr().out
