@@ -41,6 +41,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -515,9 +516,18 @@ def group_sha256(folder, group) -> str:
     return hashlib.sha256(lines.encode()).hexdigest()
 
 
+_warned = []
+
+
 def _folder(folder) -> Path:
     if folder is None:
-        return POOL_FOLDER if (POOL_FOLDER / "manifest.csv").is_file() else RAW_FOLDER
+        if (POOL_FOLDER / "manifest.csv").is_file():
+            return POOL_FOLDER
+        if not _warned:  # once per process: training on the raw set's few clips should not go unnoticed
+            _warned.append(True)
+            warnings.warn(f"no pool in {POOL_FOLDER}: using the small raw set in {RAW_FOLDER}. Build the pool with "
+                          "`python -m tools.trigger_data pool`, or name one with TRIGGER_POOL", stacklevel=3)
+        return RAW_FOLDER
     folder = Path(folder)
     if not (folder / "manifest.csv").is_file():
         raise FileNotFoundError(f"no manifest.csv in {folder}: `python -m tools.trigger_data pool --out {folder}`")
