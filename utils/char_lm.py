@@ -164,8 +164,12 @@ def clip(gradients, maxValue):
     """
     check_keys(gradients, [], "gradients")
     maxValue = check_number(maxValue, "maxValue", low=0, low_open=True)
-    return {name: np.clip(check_array(gradient, f"gradients[{name!r}]"), -maxValue, maxValue)
-            for name, gradient in gradients.items()}
+    # Hint: np.clip bounds every entry of an array; build a new dict rather than changing the caller's.
+    clipped = {}
+    for name in gradients:
+        gradient = check_array(gradients[name], f"gradients[{name!r}]")
+        clipped[name] = np.clip(gradient, -maxValue, maxValue)
+    return clipped
 
 
 def draw_indices(probabilities, rng):
@@ -193,9 +197,10 @@ def sample(parameters, char_to_ix, seed, temperature=1.0, max_length=50):
     max_length = check_number(max_length, "max_length", low=1, integer=True)
     rng = np.random.default_rng(check_seed(seed))  # a Generator passes through unchanged
     newline, vocab_size = char_to_ix["\n"], len(char_to_ix)
+    cell = rnn_cell_forward.__wrapped__  # unchecked: the parameters were checked once, above
+    # Hint: divide the output scores by temperature; from zero x and a, step the cell, draw_indices, feed back.
     scaled = {**parameters, "Wya": parameters["Wya"] / temperature, "by": parameters["by"] / temperature}
     x, a = np.zeros((vocab_size, 1)), np.zeros((n_a, 1))  # (n_x, 1), (n_a, 1)
-    cell = rnn_cell_forward.__wrapped__  # unchecked: the parameters were checked once, above
     indices = []
     while len(indices) < max_length:
         a, y, _ = cell(x, a, scaled)  # (n_a, 1), (n_y, 1)
@@ -225,6 +230,7 @@ def optimize(X, Y, a_prev, parameters, learning_rate=0.01, max_value=5.0):
     learning_rate = check_number(learning_rate, "learning_rate", low=0)
     if max_value is not None:
         max_value = check_number(max_value, "max_value", low=0, low_open=True)
+    # Hint: rnn_forward on one_hot_batch([X]); at the scores dz = y_hat - one_hot(Y); rnn_backward; clip; step.
     Wya = parameters["Wya"]
     x = one_hot_batch([X], n_x)  # (n_x, 1, T)
     a, y_hat, caches = rnn_forward(x, a_prev, parameters)  # (n_a, 1, T), (n_y, 1, T)
@@ -265,6 +271,7 @@ def model(data_x, ix_to_char, char_to_ix, num_iterations=35000, n_a=50, dino_nam
         if value is not None and not isinstance(value, list):
             raise TypeError(f"{name} must be a list (or None), got {describe(value)}")
     check_choice(carry_state, "carry_state", [False, True])
+    # Hint: parameters from rng first, then rng.permutation; per iteration: optimize, carry or reset a, smooth the loss.
     rng = np.random.default_rng(check_seed(seed))
     parameters = initialize_parameters(n_a, vocab_size, vocab_size, rng)
     examples = [examples[i] for i in rng.permutation(len(examples))]
