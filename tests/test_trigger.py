@@ -1,10 +1,9 @@
 """utils.trigger: the wake-word detector (`probabilities`, `detections`, `detect`, `chime`) and the event metrics."""
 
-import csv
-
 import numpy as np
 import pytest
 
+from tools import trigger_data
 from utils import audio, trigger
 from utils.paths import DATA, PRETRAINED
 from utils.trigger_word import CLIP_SAMPLES, N_FREQ, SAMPLE_RATE, TY, modelf
@@ -249,7 +248,8 @@ def test_a_file_brings_its_own_sample_rate(tmp_path):
     (np.array([0.1, np.nan, 0.2]), "NaN"),
     (np.array([0.1, np.inf, 0.2]), "NaN or infinite"),
     (np.zeros(16000, np.int16), "integers"),
-    (np.full(16000, 1.5), "peak"),
+    (np.full(16000, 3.0), "peak"),
+    (np.full(16000, 32767.0), "32768"),
     (np.zeros((2, 16000)), "channels-first"),
     (np.zeros((10, 10, 2)), "shape"),
 ])
@@ -324,20 +324,14 @@ def test_chime_needs_a_path_to_write_to(tmp_path):
 
 # --- the shipped detector ------------------------------------------------------------------------------
 
-EXAMPLE = DATA / "trigger" / "example_activates.wav"
-
-
-def example_word_ends():
-    """The ends (ms) of the activates in the committed example clip, from data/trigger/manifest.csv."""
-    with open(DATA / "trigger" / "manifest.csv", newline="") as file:
-        row = next(row for row in csv.DictReader(file) if row["file"].endswith("example_activates.wav"))
-    return [float(end) for end in row["text"].split()]
+EXAMPLE = DATA / "trigger" / trigger_data.EXAMPLE_FILE
 
 
 @needs_shipped
 @pytest.mark.skipif(not EXAMPLE.exists(), reason="data/trigger/example_activates.wav is not committed yet")
 def test_detect_finds_every_activate_of_the_committed_clip_and_nothing_else():
-    result = trigger.match_events(trigger.detect(EXAMPLE), example_word_ends())
+    _, _, word_ends_ms = trigger_data.example_activates()  # its activates' ends, from data/trigger/manifest.csv
+    result = trigger.match_events(trigger.detect(EXAMPLE), word_ends_ms)
     assert result["fn"] == 0 and result["fp"] == 0
 
 

@@ -44,6 +44,7 @@ EARLY_MS, LATE_MS = 300, 1500  # a detection counts for a word between 0.3 s bef
 MAX_FA_PER_HOUR = 0.5  # the threshold rule: the most recall with at most this many false alarms an hour (dev)
 WEIGHTS, SETTINGS = "trigger_word.weights.h5", "trigger_word.json"  # the shipped model, in pretrained/
 MIN_RATE, MAX_RATE = 4000, 384_000  # sample rates a recording may have (Hz)
+MAX_PEAK = 2.0  # samples are floats in [-1, 1]; filtering and mixing may overshoot a little, PCM integers do not fit
 CHIME_HZ, CHIME_MS, CHIME_PEAK = 1318.5, 350, 0.5  # the chime: a bell-like E6 that dies away in about a third of a second
 
 
@@ -62,8 +63,9 @@ def read_recording(path) -> tuple[np.ndarray, int]:
 
 
 def recording(samples, sample_rate) -> tuple[np.ndarray, int]:
-    """(mono float32 samples, sample_rate) from an array of shape (n,) or (n, channels), floats in [-1, 1], or a
-    clear error naming the argument: empty, NaN or infinite samples, a channels-first array, integer PCM."""
+    """(mono float32 samples, sample_rate) from an array of shape (n,) or (n, channels), floats in [-1, 1] (peaks
+    up to MAX_PEAK pass), or a clear error naming the argument: empty, NaN or infinite samples, a channels-first
+    array, integer PCM."""
     if sample_rate is None:
         raise TypeError("sample_rate is needed with an array of samples (in Hz, e.g. 16000); a WAV file carries its own")
     sample_rate = check_number(sample_rate, "sample_rate", low=MIN_RATE, high=MAX_RATE, integer=True)
@@ -77,8 +79,9 @@ def recording(samples, sample_rate) -> tuple[np.ndarray, int]:
     if samples.ndim == 2 and samples.shape[1] > samples.shape[0]:
         raise ValueError(f"samples must have shape (n, channels), got {samples.shape}: transpose a channels-first array")
     peak = float(np.max(np.abs(samples)))
-    if peak > 1:
-        raise ValueError(f"samples must lie in [-1, 1], got a peak of {peak:.4g}: divide by the peak (or by 32768)")
+    if peak > MAX_PEAK:
+        raise ValueError(f"samples must be floats in [-1, 1], got a peak of {peak:.4g}: divide by the peak "
+                         "(or by 32768 for 16-bit PCM)")
     return audio.to_mono(samples), sample_rate
 
 
