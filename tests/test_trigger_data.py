@@ -202,3 +202,10 @@ def test_labelled_clips_hold_nothing_above_8_khz_without_a_second_band_limit():
 def test_check_command_reports_every_voice_of_the_raw_set_audible(capsys):
     assert td.main(["check", str(RAW)]) == 0
     assert "too short or too quiet: none" in capsys.readouterr().out
+
+
+def test_pocketsphinx_hears_activate_in_the_raw_sets_flite_and_festival_activates():
+    pytest.importorskip("pocketsphinx")
+    rows = {r["split_engine"]: r for r in td.asr_check(RAW, most=5)}
+    for key in ("train flite", "train festival", "dev flite", "test festival"):
+        assert rows[key]["activates"] == 5 and rows[key]["activates_heard"] >= 4, rows[key]

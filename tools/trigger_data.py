@@ -681,6 +681,39 @@ def voice_stats(folder=None) -> list[dict]:
     return stats
 
 
+def asr_check(folder=None, most=60) -> list[dict]:
+    """An ear-proxy by speech recognition: per split and engine, of at most `most` activates and `most` hard
+    negatives, how many PocketSphinx hears as "activate" when it must choose among "activate" and the hard negatives
+    (a JSGF grammar of those eleven words; its US English model). Says whether the words are intelligible, and where
+    a recogniser trained on human speech struggles with a synthesiser."""
+    from pocketsphinx import Decoder
+
+    folder = _folder(folder)
+    with tempfile.TemporaryDirectory() as tmp:
+        grammar = Path(tmp) / "words.gram"
+        grammar.write_text("#JSGF V1.0;\ngrammar words;\npublic <word> = " + " | ".join((WAKE_WORD, *HARD_NEGATIVES))
+                           + ";\n")
+        decoder = Decoder(lm=None, jsgf=str(grammar), loglevel="FATAL")
+    counts, seen = {}, {}
+    pad = np.zeros(RAW_RATE // 5, np.float32)
+    for row in read_manifest(folder):
+        hard = row["kind"] == "negative" and row["text"] in HARD_NEGATIVES
+        key = (row["split"], row["engine"], row["kind"])
+        if not (row["kind"] == "activate" or hard) or seen.get(key, 0) >= most:
+            continue
+        seen[key] = seen.get(key, 0) + 1
+        samples, _ = read_wav(folder / row["file"])
+        decoder.start_utt()
+        decoder.process_raw((np.concatenate([pad, samples, pad]) * 32767).astype("<i2").tobytes(), False, True)
+        decoder.end_utt()
+        heard = decoder.hyp() is not None and decoder.hyp().hypstr == WAKE_WORD
+        entry = counts.setdefault(row["split"] + " " + row["engine"], [0, 0, 0, 0])
+        entry[0 if row["kind"] == "activate" else 2] += heard
+        entry[1 if row["kind"] == "activate" else 3] += 1
+    return [{"split_engine": key, "activates_heard": a, "activates": n, "hard_heard": h, "hard": m}
+            for key, (a, n, h, m) in sorted(counts.items())]
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.trigger_data", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -693,7 +726,14 @@ def main(argv=None) -> int:
     pool.add_argument("--scale", type=float, default=1.0, help="multiply the pool's clip counts (0.1: a quick pool)")
     check = commands.add_parser("check", help="per-voice durations and loudness of a set")
     check.add_argument("folder", nargs="?", default=None)
+    check.add_argument("--asr", type=int, default=0, metavar="N",
+                       help="also ask PocketSphinx about N activates and N hard negatives per split and engine")
     args = parser.parse_args(argv)
+    if args.command == "check" and args.asr:
+        print(f"{'split engine':20} {'activates heard as activate':>28} {'hard negatives heard as activate':>33}")
+        for r in asr_check(args.folder, args.asr):
+            print(f"{r['split_engine']:20} {r['activates_heard']:>20d} of {r['activates']:<5d} "
+                  f"{r['hard_heard']:>25d} of {r['hard']:<5d}")
     if args.command == "check":
         stats = voice_stats(args.folder)
         print(f"{'split':6} {'voice':28} {'clips':>5} {'median s':>8} {'min s':>6} {'min dB':>7} {'median dB':>9}")
