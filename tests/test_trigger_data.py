@@ -209,3 +209,16 @@ def test_pocketsphinx_hears_activate_in_the_raw_sets_flite_and_festival_activate
     rows = {r["split_engine"]: r for r in td.asr_check(RAW, most=5)}
     for key in ("train flite", "train festival", "dev flite", "test festival"):
         assert rows[key]["activates"] == 5 and rows[key]["activates_heard"] >= 4, rows[key]
+
+
+def test_load_clips_reads_one_split_at_44_1_khz():
+    dev = [r for r in ROWS if r["kind"] == "activate" and r["split"] == "dev"]
+    clips = td.load_clips("activates", "dev", folder=RAW)
+    assert len(clips) == len(dev) and all(c.dtype == np.float32 for c in clips)
+    assert len(clips[0]) == round(len(read_wav(RAW / dev[0]["file"])[0]) * 44100 / 16000)
+
+
+@pytest.mark.parametrize("kind, split", [("activate", "dev"), ("activates", "validation"), (None, "dev")])
+def test_load_clips_refuses_an_unknown_kind_or_split(kind, split):
+    with pytest.raises(ValueError, match="kind|split"):
+        td.load_clips(kind, split, folder=RAW)

@@ -22,14 +22,17 @@ Command line:
 From Python (the pool in build/trigger, or in the folder named by the environment variable TRIGGER_POOL, when its
 manifest exists; else the raw set in data/trigger; or any set given as `folder=`):
 
-    from tools.trigger_data import labelled_clips, negative_audio, augment
+    from tools.trigger_data import augment, labelled_clips, load_clips, negative_audio, RAW_FOLDER
     for audio, activate_ends_ms in labelled_clips("train", 32, seed=step):   # 10 s float32 at 44.1 kHz, augmented
         ...                                                                   # (ends in ms, sorted)
     for chunk in negative_audio("dev", 3600, seed=0):                         # one hour of 10 s chunks, no "activate"
         ...
     audio = augment(audio, np.random.default_rng(seed), "train")              # gain, room, telephone low-pass, 8 kHz
+    activates = load_clips("activates", "dev", folder=RAW_FOLDER)             # one split's clips, float32 at 44.1 kHz
 
-`labelled_clips(..., augmented=False)` gives the clips before `augment`, for a caller that augments per example.
+`labelled_clips(..., augmented=False)` gives the clips before `augment`, for a caller that augments per example;
+`augment(..., limit=False)` then skips the final band limit (half its cost): audio made from a set's clips holds
+nothing above 8 kHz already.
 """
 
 import argparse
@@ -556,6 +559,15 @@ def _clips(kind, split, folder) -> list[np.ndarray]:
     if not clips:
         raise ValueError(f"the set in {_folder(folder)} has no {kind} for split {split!r}")
     return clips
+
+
+def load_clips(kind, split, folder=None) -> list[np.ndarray]:
+    """The `kind` ("activates", "negatives", "backgrounds" or "rirs") clips of `split` in a set, in manifest order, as
+    float32 at 44.1 kHz. The set's folders hold every split, so reading a folder whole would mix held-out voices in:
+    this reads one split. `folder`: the set (default: the pool when built, else the raw set data/trigger)."""
+    check_choice(kind, "kind", KINDS)
+    check_choice(split, "split", SPLITS)
+    return [_to_model_rate(clip) for clip in _clips(kind, split, folder)]
 
 
 def _to_model_rate(clip, speed=1.0) -> np.ndarray:
