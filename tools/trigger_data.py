@@ -467,8 +467,8 @@ def _write(out, kind, split, clips, counter) -> list[dict]:
 
 
 def make_example(out, rng) -> dict:
-    """EXAMPLE_FILE: 10 s of test voices saying "activate" three times among two negatives over quiet test-split
-    noise; its manifest row lists the word end times in ms (the ground truth of utils.trigger's tests)."""
+    """EXAMPLE_FILE: 10 s of test voices saying "activate" three times among two negatives over quiet pink noise
+    (-45 dBFS); its manifest row lists the word end times in ms (the ground truth of utils.trigger's tests)."""
     test = {v.name: v for v in voices("test")}
     n = CLIP_SECONDS * RAW_RATE
     audio = _at_rms(_sox_noise("pink")[n:2 * n], -45)
