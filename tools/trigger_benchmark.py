@@ -213,21 +213,31 @@ def real_time_factor(model) -> dict:
             "load_average_1min": os.getloadavg()[0]}
 
 
-def run(detectors, test, dev=None) -> dict:
-    """Read the test (and dev) audio once, every detector on every chunk; then each detector's figures."""
+def run(detectors, test, dev=None) -> tuple[dict, dict]:
+    """Read the test (and dev) audio once, every detector on every chunk (dev: PocketSphinx only).
+
+    Returns (what each detector made of each clip and chunk, the SHA-256 of each split's audio as 16-bit PCM with
+    its word ends), so that figures kept from an earlier run are known to come from the same audio.
+    """
+    import hashlib
+
     seen = {name: {"positives": [], "negatives": [], "dev_positives": [], "dev_negatives": []} for name in detectors}
-    for prefix, data in (("", test), ("dev_", dev)):
+    fingerprints = {}
+    for prefix, split, data in (("", "test", test), ("dev_", "dev", dev)):
         if data is None:
             continue
-        for audio_clip, _ in data["clips"]:
-            for name, detector in detectors.items():
-                if prefix == "" or isinstance(detector, PocketSphinxDetector):
-                    seen[name][prefix + "positives"].append(detector.read(audio_clip))
-        for chunk in data["negatives"]:
-            for name, detector in detectors.items():
-                if prefix == "" or isinstance(detector, PocketSphinxDetector):
-                    seen[name][prefix + "negatives"].append(detector.read(chunk))
-    return seen
+        readers = {name: detector for name, detector in detectors.items()
+                   if prefix == "" or isinstance(detector, PocketSphinxDetector)}
+        digest = hashlib.sha256()
+        for kind, items in (("positives", data["clips"]), ("negatives", data["negatives"])):
+            for item in items:
+                chunk, ends = item if kind == "positives" else (item, [])
+                digest.update(np.round(np.clip(chunk, -1, 1) * 32767).astype("<i2").tobytes())
+                digest.update(repr(list(ends)).encode())
+                for name, detector in readers.items():
+                    seen[name][prefix + kind].append(detector.read(chunk))
+        fingerprints[split] = digest.hexdigest()
+    return seen, fingerprints
 
 
 def main(argv=None) -> int:
@@ -259,13 +269,6 @@ def main(argv=None) -> int:
         dev = evaluation_set("dev", args.dev_clips, args.dev_negative_seconds, args.seed + 2, args.folder)
         sets["dev"] = describe_set("dev", args.dev_clips, args.dev_negative_seconds, args.seed + 2, args.folder,
                                    dev["clips"])
-    kept = {}
-    for name, figures_ in previous.get("detectors", {}).items():
-        if name not in parts:
-            if previous.get("sets", {}).get("test") != sets["test"]:
-                raise SystemExit(f"{out} holds {name}'s figures on other test audio ({previous['sets']['test']} "
-                                 f"there, {sets['test']} now): run all parts")
-            kept[name] = figures_
     print(f"test: {sets['test']['clips']} clips, {sets['test']['words']} words, "
           f"{sets['test']['negative_hours']:.2f} h of negatives, voices {sets['test']['voices']}", flush=True)
 
@@ -286,8 +289,14 @@ def main(argv=None) -> int:
     data_s = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    seen = run(detectors, test, dev)
+    seen, fingerprints = run(detectors, test, dev)
     reading_s = time.perf_counter() - clock
+    for split, fingerprint in fingerprints.items():
+        sets[split]["audio_sha256"] = fingerprint
+    kept = {name: figures_ for name, figures_ in previous.get("detectors", {}).items() if name not in parts}
+    if kept and previous.get("sets", {}).get("test") != sets["test"]:
+        raise SystemExit(f"{out} holds the figures of {sorted(kept)} on other test audio ({previous['sets']['test']} "
+                         f"there, {sets['test']} now): run all parts")
     hours = sets["test"]["negative_hours"]
     results = dict(kept)
     for name, detector in detectors.items():
