@@ -111,6 +111,10 @@ def test_a_second_rise_within_the_refractory_time_is_ignored():
     assert len(trigger.detections(probs, 0.5, refractory_ms=400)) == 2
 
 
+def test_the_refractory_time_counts_from_the_last_detection_kept():
+    assert trigger.refractory([0.0, 500.0, 900.0, 1700.0], 800) == [0.0, 900.0, 1700.0]
+
+
 def test_detections_name_a_bad_threshold():
     with pytest.raises(ValueError, match="threshold"):
         trigger.detections(np.zeros(10), 1.5)

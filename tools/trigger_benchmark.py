@@ -127,7 +127,7 @@ class PocketSphinxDetector:
         for segment in self.decoder.seg() or []:
             found.setdefault(self.names.index(segment.word.strip()), []).append((segment.end_frame + 1) * 10.0)
         self.seconds += time.perf_counter() - start
-        return {k: refractory(sorted(times)) for k, times in found.items()}
+        return {k: trigger.refractory(sorted(times)) for k, times in found.items()}
 
     def curve(self, positives, word_ends, negatives, hours):
         per_threshold = [[found.get(k, []) for found in positives] for k in range(len(self.thresholds))]
@@ -136,14 +136,6 @@ class PocketSphinxDetector:
 
     def detections(self, found, threshold):
         return found.get(self.thresholds.index(threshold), [])
-
-
-def refractory(times_ms, refractory_ms=trigger.REFRACTORY_MS) -> list[float]:
-    kept = []
-    for time_ms in times_ms:
-        if not kept or time_ms - kept[-1] >= refractory_ms:
-            kept.append(time_ms)
-    return kept
 
 
 def course_recipe_model(seed):

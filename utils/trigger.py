@@ -193,12 +193,16 @@ def detections(probs, threshold, refractory_ms=REFRACTORY_MS) -> list[float]:
     refractory_ms = check_number(refractory_ms, "refractory_ms", low=0)
     above = probs >= threshold
     rising = np.flatnonzero(above & ~np.concatenate([[False], above[:-1]]))  # first frame of each run above
-    times, last = [], -np.inf
-    for time_ms in rising * FRAME_MS:
-        if time_ms - last >= refractory_ms:
-            times.append(float(time_ms))
-            last = time_ms
-    return times
+    return refractory(rising * FRAME_MS, refractory_ms)
+
+
+def refractory(times_ms, refractory_ms=REFRACTORY_MS) -> list[float]:
+    """The sorted `times_ms` less those that come within `refractory_ms` after the last one kept."""
+    kept = []
+    for time_ms in times_ms:
+        if not kept or time_ms - kept[-1] >= refractory_ms:
+            kept.append(float(time_ms))
+    return kept
 
 
 def default_threshold() -> float:
