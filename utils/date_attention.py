@@ -52,6 +52,7 @@ def one_step_attention(a, s_prev, shared=None, return_alphas=False):
         if a.shape[1] not in _default_attention_layers:  # build the layers once per Tx, not on every call
             _default_attention_layers[a.shape[1]] = attention_layers(a.shape[1])
         shared = _default_attention_layers[a.shape[1]]
+    # Hint: with the shared layers: repeat s_prev, join it after a, two Dense give energies, softmax over Tx, dot with a.
     s_prev = shared.repeator(s_prev)  # (m, Tx, n_s)
     concat = shared.concatenator([a, s_prev])  # (m, Tx, 2*n_a + n_s)
     e = shared.densor1(concat)  # (m, Tx, 10)
@@ -68,12 +69,13 @@ def modelf(Tx, Ty, n_a, n_s, human_vocab_size, machine_vocab_size, energies="rel
     sizes = (("Tx", Tx), ("Ty", Ty), ("n_a", n_a), ("n_s", n_s), ("human_vocab_size", human_vocab_size),
              ("machine_vocab_size", machine_vocab_size))
     Tx, Ty, n_a, n_s, human_vocab_size, machine_vocab_size = (check_number(v, k, low=1, integer=True) for k, v in sizes)
+    shared = attention_layers(Tx, energies)  # the layers every step shares: created once, here
+    post_activation_LSTM_cell = layers.LSTM(n_s, return_state=True, name="decoder_lstm")
+    output_layer = layers.Dense(machine_vocab_size, activation="softmax", name="output_dense")
+    # Hint: Inputs X, s0, c0; a Bidirectional LSTM encoder; then Ty steps of attention, decoder cell (state carried), output.
     X = keras.Input(shape=(Tx, human_vocab_size), name="X")
     s0 = keras.Input(shape=(n_s,), name="s0")
     c0 = keras.Input(shape=(n_s,), name="c0")
-    shared = attention_layers(Tx, energies)
-    post_activation_LSTM_cell = layers.LSTM(n_s, return_state=True, name="decoder_lstm")
-    output_layer = layers.Dense(machine_vocab_size, activation="softmax", name="output_dense")
     a = layers.Bidirectional(layers.LSTM(n_a, return_sequences=True), name="encoder")(X)  # (m, Tx, 2*n_a)
     s, c = s0, c0
     outputs = []
