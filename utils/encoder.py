@@ -355,3 +355,46 @@ def encode_words(tokenizer, word_lists, sequence_length: int = 64, questions=Non
             segment_ids[row, first_word_token:len(ids)] = 1
     return {"token_ids": token_ids, "segment_ids": segment_ids, "padding_mask": token_ids != pad,
             "word_ids": word_ids}
+
+
+
+def token_features(encoder: Encoder, inputs: dict, layers=(6,), batch_size: int = 32, cache: bool = True) -> np.ndarray:
+    """The frozen encoder's vectors of every token of `inputs` ("token_ids", "segment_ids", "padding_mask", as
+    `token_inputs` or `encode_words` give them), from each of `layers` side by side: float16 (batch,
+    sequence_length, 384 * len(layers)), zero on [PAD]. Layer 0 is the embeddings (word piece + position + segment,
+    normalised), layer i the output of transformer block i (1 to 6; 6 is "sequence_output").
+
+    Computed once: each batch runs only as long as its longest row, and with `cache` the result is kept on disk
+    beside the model files (`encoder.folder` / "features"), keyed by the SHA-256 of the inputs and layers, so a
+    second call with the same inputs reads it back. Delete that folder to free the space.
+    """
+    token_ids = np.asarray(inputs["token_ids"], dtype="int32")  # (batch, length)
+    segment_ids = np.asarray(inputs["segment_ids"], dtype="int32")
+    padding_mask = np.asarray(inputs["padding_mask"], dtype=bool)
+    batch_size = check_number(batch_size, "batch_size", low=1, integer=True)
+    backbone = encoder.backbone
+    layers = [check_number(layer, "layers[]", low=0, high=backbone.num_layers, integer=True) for layer in layers]
+    key = hashlib.sha256(b"".join([str((token_ids.shape, layers)).encode(), token_ids.tobytes(),
+                                   segment_ids.tobytes(), padding_mask.tobytes()])).hexdigest()
+    path = Path(encoder.folder) / "features" / f"{key}.npy"
+    if cache and path.is_file():
+        return np.load(path)
+    names = ["embeddings_layer_norm" if layer == 0 else f"transformer_layer_{layer - 1}" for layer in layers]
+    from utils.setup import import_keras
+
+    model = import_keras().Model(backbone.inputs, [backbone.get_layer(name).output for name in names])  # shares the weights
+    features = np.zeros((*token_ids.shape, HIDDEN * len(layers)), dtype="float16")  # (batch, length, hidden * k)
+    for first in range(0, len(token_ids), batch_size):
+        rows = slice(first, first + batch_size)
+        length = max(int(padding_mask[rows].sum(axis=1).max()), 1)  # the longest row of this batch
+        batch = {"token_ids": token_ids[rows, :length], "segment_ids": segment_ids[rows, :length],
+                 "padding_mask": padding_mask[rows, :length]}
+        outputs = model(batch, training=False)
+        outputs = [np.asarray(output) for output in (outputs if isinstance(outputs, list | tuple) else [outputs])]
+        features[rows, :length] = np.concatenate(outputs, axis=-1) * padding_mask[rows, :length, None]
+    if cache:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.partial.npy")
+        np.save(partial, features)
+        partial.replace(path)  # in one step, so a reader never sees half a file
+    return features

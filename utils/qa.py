@@ -20,13 +20,24 @@ which is what an extractive model predicts (as start and end positions over the 
 and end token positions (the course's character-span alignment); `token_span_to_chars` maps positions back.
 """
 
+import functools
 import random
 from dataclasses import dataclass
 
 import numpy as np
 
-from utils.checks import check_choice, check_number, check_string
-from utils.encoder import encode_words, tokenize
+from utils.checks import check_choice, check_number, check_same_length, check_string, check_strings
+from utils.encoder import HIDDEN, MAX_LENGTH, encode_words, load_encoder, token_features, tokenize, word_pieces
+from utils.paths import PRETRAINED
+from utils.qa_spans import (
+    FrozenFeatureReader,
+    ScratchReader,
+    answer_token_span,
+    best_spans,
+    exact_match,
+    token_f1,
+    token_span_to_chars,
+)
 
 PEOPLE = ("Ama", "Bruno", "Chloe", "Dmitri", "Esme", "Farid", "Greta", "Hugo", "Ines", "Jamal", "Keiko", "Luca",
           "Maya", "Nikhil", "Olga", "Pablo")
@@ -35,6 +46,12 @@ PLACES = ("kitchen", "office", "hallway", "bathroom", "garden", "bedroom", "cell
 MOVES = ("went to", "moved to", "walked to", "ran to", "travelled to", "headed to", "went back to", "hurried to")
 DIRECTIONS = {"north": (0, 1), "south": (0, -1), "east": (1, 0), "west": (-1, 0)}
 TASKS = ("two_arguments", "single_fact", "distractors")
+SEQUENCE_LENGTH = 128  # word pieces of [CLS] question [SEP] story [SEP] in training; the longest stories take ~90
+HEAD_FILE = PRETRAINED / "qa_head.weights.h5"  # the shipped span head, by `python -m tools.train_qa`
+BASELINE_FILE = PRETRAINED / "qa_baseline.weights.h5"  # the from-scratch baseline, by the same command
+HEAD_CONFIG = {"embedding_dim": 128, "num_heads": 4, "fully_connected_dim": 256, "num_layers": 2, "dropout_rate": 0.1}
+FEATURE_LAYERS = (0, 6)  # the encoder's embeddings (which word piece is where) and its last block (in context)
+SCRATCH_CONFIG = {"num_encoder_layers": 2}  # the baseline's W4A1 Encoder, under a head like the shipped one
 
 
 @dataclass(frozen=True)
@@ -143,36 +160,36 @@ def make_stories(n: int, task: str = "two_arguments", seed: int = 0) -> list:
     return [_single_fact_story(rng, n_sentences=rng.randint(2, 6)) for _ in range(n)]
 
 
-# ---------------------------------------------------------------- from character spans to token positions
+# ---------------------------------------------------------------- the encoder's inputs and the readers' arrays
 
-def answer_token_span(tokens, word_ids, start: int, end: int) -> tuple:
-    """Positions of the first and last token of the answer at characters start:end of a context.
+def encode_questions(tokenizer, contexts, questions, sequence_length: int = SEQUENCE_LENGTH) -> dict:
+    """The encoder's inputs for (question, context) pairs, [CLS] question [SEP] context [SEP], as `encode_words`
+    gives them ("token_ids", "segment_ids", "padding_mask", "word_ids"), with "context_mask": True on the context's
+    tokens, where an answer may start or end, and "in_question": True on the context's tokens whose word piece is
+    also one of the question's (the readers' exact-match feature). Also "tokens": each context's words (`tokenize`), and "n_words_kept":
+    how many of them fit (the rest was cut off at the end).
 
-    `tokens` are the context's words (`tokenize(context)`), `word_ids` one row of `encode_words`' "word_ids". The
-    answer runs from the word that holds its first character to the word that holds its last; the positions are
-    those words' first and last pieces. (0, 0), the [CLS] token, when the answer was cut off by truncation.
+    An empty or blank context or question is a ValueError.
     """
-    words = [i for i, token in enumerate(tokens) if token.start < end and token.end > start]  # words it touches
-    if not words:
-        raise ValueError(f"the answer span {start}:{end} covers no word of the context")
-    positions = np.flatnonzero(np.isin(word_ids, [words[0], words[-1]]))
-    if not len(positions) or word_ids[positions[-1]] != words[-1] or word_ids[positions[0]] != words[0]:
-        return 0, 0
-    return int(positions[0]), int(positions[-1])
+    contexts, questions = check_strings(contexts, "contexts"), check_strings(questions, "questions")
+    check_same_length(contexts=contexts, questions=questions)
+    for name, texts in (("context", contexts), ("question", questions)):
+        blank = [i for i, text in enumerate(texts) if not text.strip()]
+        if blank:
+            raise ValueError(f"the {name} is empty at positions {blank[:5]}: give text to read")
+    token_lists = [tokenize(context) for context in contexts]
+    inputs = encode_words(tokenizer, [[token.text for token in tokens] for tokens in token_lists], sequence_length,
+                          questions=questions)
+    context_mask = (inputs["word_ids"] >= 0) & (inputs["segment_ids"] == 1)  # (batch, sequence_length)
+    question_mask = (inputs["segment_ids"] == 0) & inputs["padding_mask"]  # with [CLS] and [SEP], never in a context
+    in_question = np.stack([np.isin(ids, ids[asked]) for ids, asked in zip(inputs["token_ids"], question_mask)])
+    return {**inputs, "context_mask": context_mask, "in_question": in_question & context_mask, "tokens": token_lists,
+            "n_words_kept": inputs["word_ids"].max(axis=1) + 1}
 
 
-def token_span_to_chars(tokens, word_ids, start_position: int, end_position: int):
-    """The characters (start, end) of the context that tokens start_position..end_position cover, or None when they
-    do not lie inside the context (e.g. on [CLS], the question, or end before start)."""
-    first, last = int(word_ids[start_position]), int(word_ids[end_position])
-    if first < 0 or last < 0 or end_position < start_position:
-        return None
-    return tokens[first].start, tokens[last].end
-
-
-def prepare_qa(tokenizer, examples, sequence_length: int = 64) -> dict:
-    """The encoder's inputs for QAExamples, [CLS] question [SEP] context [SEP], with "start_positions" and
-    "end_positions" (batch,) of each answer, (0, 0) where truncation cut it off. Also "word_ids" as `encode_words`.
+def prepare_qa(tokenizer, examples, sequence_length: int = SEQUENCE_LENGTH) -> dict:
+    """The encoder's inputs for QAExamples (`encode_questions`), with "start_positions" and "end_positions"
+    (batch,) of each answer, (0, 0) where truncation cut it off.
 
     A context or question that is empty is a ValueError; a context longer than `sequence_length` allows is
     truncated at its end.
@@ -182,10 +199,125 @@ def prepare_qa(tokenizer, examples, sequence_length: int = 64) -> dict:
     for i, example in enumerate(examples):
         check_string(example.context, f"examples[{i}].context")
         check_string(example.question, f"examples[{i}].question")
-    token_lists = [tokenize(example.context) for example in examples]
-    inputs = encode_words(tokenizer, [[token.text for token in tokens] for tokens in token_lists], sequence_length,
-                          questions=[example.question for example in examples])
+    inputs = encode_questions(tokenizer, [example.context for example in examples],
+                              [example.question for example in examples], sequence_length)
     spans = [answer_token_span(tokens, word_ids, example.start, example.end)
-             for tokens, word_ids, example in zip(token_lists, inputs["word_ids"], examples)]
+             for tokens, word_ids, example in zip(inputs["tokens"], inputs["word_ids"], examples)]
     starts, ends = zip(*spans)
     return {**inputs, "start_positions": np.array(starts, dtype="int32"), "end_positions": np.array(ends, dtype="int32")}
+
+
+def targets(prepared: dict) -> dict:
+    """The readers' training targets: {"start", "end"} token positions (batch,)."""
+    return {"start": prepared["start_positions"], "end": prepared["end_positions"]}
+
+
+def frozen_inputs(encoder, prepared: dict) -> dict:
+    """What `FrozenFeatureReader` reads: the frozen encoder's token vectors (computed once, cached on disk by
+    `token_features`) and the masks, cut to the longest row."""
+    length = int(prepared["padding_mask"].sum(axis=1).max())
+    features = token_features(encoder, {key: prepared[key] for key in ("token_ids", "segment_ids", "padding_mask")},
+                              FEATURE_LAYERS)
+    return {"features": features[:, :length], **masks(prepared, length)}
+
+
+def masks(prepared: dict, length: int) -> dict:
+    """The masks both readers read, cut to `length` tokens."""
+    return {key: prepared[key][:, :length] for key in ("padding_mask", "context_mask", "in_question")}
+
+
+# ---------------------------------------------------------------- the baseline's vocabulary
+
+TEMPLATE_WORDS = ("The", "the", "is", "of", "What", "Where", ".", "?")  # what every story and question is built of
+
+
+def scratch_vocabulary(tokenizer) -> np.ndarray:
+    """The from-scratch baseline's vocabulary as a lookup (WordPiece ids,) -> its own index: 0 for [PAD], 1 for any
+    piece it has no vector for ([UNK]), then [CLS], [SEP] and the pieces of every word the story generator writes.
+    The baseline learns only these vectors: a word no story uses is unknown to it."""
+    words = [*TEMPLATE_WORDS, *PEOPLE, *PLACES, *DIRECTIONS, *" ".join(MOVES).split()]
+    known = {piece for pieces in word_pieces(tokenizer, words) for piece in pieces}
+    known = sorted(known | {tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]")})
+    lookup = np.ones(tokenizer.vocabulary_size(), dtype="int32")  # [UNK] unless named below
+    lookup[tokenizer.token_to_id("[PAD]")] = 0
+    lookup[known] = np.arange(2, len(known) + 2)
+    return lookup
+
+
+def scratch_inputs(lookup: np.ndarray, prepared: dict) -> dict:
+    """What `ScratchReader` reads: the token ids in its own vocabulary, and the masks, cut to the longest row."""
+    length = int(prepared["padding_mask"].sum(axis=1).max())
+    return {"token_ids": lookup[prepared["token_ids"][:, :length]], **masks(prepared, length)}
+
+
+# ---------------------------------------------------------------- answers and their scores
+
+def predicted_answers(model, inputs: dict, prepared: dict, contexts, batch_size: int = 128) -> list:
+    """The answer a reader gives for each row: the text of the best span (`best_spans`) in its context, "" when
+    that span is not in the context (the reader points at [CLS])."""
+    logits = model.predict(inputs, batch_size=batch_size, verbose=0)
+    spans = best_spans(logits["start"], logits["end"])
+    answers = []
+    for context, tokens, word_ids, (start, end) in zip(contexts, prepared["tokens"], prepared["word_ids"], spans):
+        characters = token_span_to_chars(tokens, word_ids, start, end)
+        answers.append(context[characters[0]:characters[1]] if characters else "")
+    return answers
+
+
+def scores(predictions, examples) -> dict:
+    """Mean exact match and token F1 of predicted answers against the examples' answers."""
+    check_same_length(predictions=predictions, examples=examples)
+    return {"exact_match": float(np.mean([exact_match(p, e.answer) for p, e in zip(predictions, examples)])),
+            "f1": float(np.mean([token_f1(p, e.answer) for p, e in zip(predictions, examples)]))}
+
+
+def build_reader(kind: str = "frozen", lookup=None):
+    """The shipped reader's architecture, built (weights untrained): "frozen" (`FrozenFeatureReader`, the span head
+    on the pretrained encoder's vectors) or "scratch" (`ScratchReader`, the W4A1 Encoder under the same head; needs
+    the `lookup` of `scratch_vocabulary`)."""
+    check_choice(kind, "kind", ("frozen", "scratch"))
+    length = 8
+    mask = np.ones((1, length), dtype=bool)
+    if kind == "frozen":
+        model = FrozenFeatureReader(**HEAD_CONFIG)
+        model({"features": np.zeros((1, length, HIDDEN * len(FEATURE_LAYERS)), "float32"), "padding_mask": mask,
+               "context_mask": mask, "in_question": mask})
+    else:
+        model = ScratchReader(int(lookup.max()) + 1, maximum_length=MAX_LENGTH, **SCRATCH_CONFIG, **HEAD_CONFIG)
+        model({"token_ids": np.zeros((1, length), "int32"), "padding_mask": mask, "context_mask": mask,
+               "in_question": mask})
+    return model
+
+
+@functools.cache
+def _shipped_reader():
+    if not HEAD_FILE.is_file():
+        raise FileNotFoundError(f"The trained span head {HEAD_FILE} is missing: rebuild it with `python -m "
+                                f"tools.train_qa` (pretrained/README.md)")
+    encoder, model = load_encoder(), build_reader("frozen")
+    model.load_weights(HEAD_FILE)
+    return encoder, model
+
+
+def answer(context: str, question: str) -> str:
+    """The answer to `question` that a span of `context` gives, read by the pretrained encoder (frozen) and the
+    shipped span head (pretrained/qa_head.weights.h5); "" when the reader finds no span in the context.
+
+    The encoder and head are loaded on the first call (a few seconds). An empty context or question is a ValueError,
+    and so is a context too long for the encoder: [CLS] question [SEP] context [SEP] must fit in 512 word pieces
+    (nothing is cut off silently). The reader was trained on stories of up to about 90 pieces.
+    """
+    context, question = check_string(context, "context"), check_string(question, "question")
+    encoder, model = _shipped_reader()
+    prepared = encode_questions(encoder.tokenizer, [context], [question], MAX_LENGTH)
+    n_words = len(prepared["tokens"][0])
+    if prepared["n_words_kept"][0] < n_words:
+        raise ValueError(f"context is too long: with the question, only {prepared['n_words_kept'][0]} of its "
+                         f"{n_words} words fit in the encoder's {MAX_LENGTH} word pieces; give a shorter context")
+    length = int(prepared["padding_mask"].sum())
+    inputs = {key: prepared[key][:, :length] for key in ("token_ids", "segment_ids", "padding_mask")}
+    features = token_features(encoder, inputs, FEATURE_LAYERS, cache=False)
+    logits = model({"features": features, **masks(prepared, length)}, training=False)
+    start, end = best_spans(np.asarray(logits["start"]), np.asarray(logits["end"]))[0]
+    characters = token_span_to_chars(prepared["tokens"][0], prepared["word_ids"][0], start, end)
+    return context[characters[0]:characters[1]] if characters else ""
