@@ -8,10 +8,7 @@ import pytest
 
 from utils.encoder import load_tokenizer, tokenize
 from utils.qa import (
-    BASELINE_FILE,
-    HEAD_FILE,
     TASKS,
-    answer,
     encode_questions,
     make_stories,
     prepare_qa,
@@ -166,32 +163,3 @@ def test_the_best_span_maximises_start_plus_end_with_the_end_not_before_the_star
 ])
 def test_exact_match_and_token_f1_compare_words_without_case_punctuation_or_articles(prediction, truth, em, f1):
     assert exact_match(prediction, truth) == em and token_f1(prediction, truth) == pytest.approx(f1)
-
-
-# ---------------------------------------------------------------- answer, with the shipped head
-
-@pytest.mark.parametrize("task", TASKS)
-def test_answer_finds_the_answers_of_stories_it_was_not_trained_on(task):
-    sample = make_stories(8, task, seed=99)
-    right = [answer(story.context, story.question) == story.answer for story in sample]
-    assert sum(right) >= 7, [(story.question, story.answer) for story, ok in zip(sample, right) if not ok]
-
-
-def test_answer_reads_a_story_written_by_hand():
-    context = "Mina went to the kitchen. The garden is west of the kitchen. Tom walked to the garden."
-    assert answer(context, "What is the garden west of?") == "kitchen"
-
-
-@pytest.mark.parametrize("context, question, error, words", [
-    ("", "Where is Ama?", ValueError, "context"), ("Ama went to the attic.", "", ValueError, "question"),
-    (None, "Where is Ama?", TypeError, "context"), ("Ama went to the attic.", ["Where is Ama?"], TypeError, "question"),
-    ("Ama went to the attic. " * 120, "Where is Ama?", ValueError, "too long"),
-])
-def test_answer_refuses_what_it_cannot_read(context, question, error, words):
-    with pytest.raises(error, match=words):
-        answer(context, question)
-
-
-@pytest.mark.parametrize("path", [HEAD_FILE, BASELINE_FILE], ids=lambda path: path.name)
-def test_the_shipped_weights_are_under_five_megabytes(path):
-    assert path.stat().st_size < 5_000_000
