@@ -26,6 +26,7 @@ def get_angles(pos, k, d):
     Arguments: pos (positions, 1), the positions; k (1, d), the column numbers; d, the encoding's width.
     Returns the angles (positions, d), broadcast from the two.
     """
+    # Hint: i = k // 2 pairs the columns; each angle is pos over 10000 to the power 2i / d.
     i = k // 2  # the pair each column belongs to
     return pos / np.power(10000, 2 * i / d)  # (positions, d)
 
@@ -36,6 +37,7 @@ def positional_encoding(positions, d):
     Returns a float32 tensor of shape (1, positions, d), ready to add to a batch of embeddings (m, positions, d).
     """
     angles = get_angles(np.arange(positions)[:, np.newaxis], np.arange(d)[np.newaxis, :], d)  # (positions, d)
+    # Hint: sin on the even columns of angles, cos on the odd ones; a float32 tensor of shape (1, positions, d).
     angles[:, 0::2] = np.sin(angles[:, 0::2])  # columns 2i
     angles[:, 1::2] = np.cos(angles[:, 1::2])  # columns 2i + 1
     return ops.convert_to_tensor(angles[np.newaxis, ...], dtype="float32")  # (1, positions, d)
@@ -47,12 +49,14 @@ def create_padding_mask(decoder_token_ids, pad_id=0):
     Arguments: decoder_token_ids (m, n), token indices (the course's name; any sequence of tokens works);
     pad_id, the padding token (0 in the course, HUMAN_VOCAB["<pad>"] for dates).
     """
+    # Hint: 1.0 where a token is not pad_id, else 0.0 (float32), then a new axis 1: (m, 1, n).
     keep = ops.cast(ops.not_equal(decoder_token_ids, pad_id), "float32")  # (m, n)
     return ops.expand_dims(keep, axis=1)  # (m, 1, n)
 
 
 def create_look_ahead_mask(sequence_length):
     """1.0 on and below the diagonal: the query at position t may look at positions 0..t only. Shape (1, n, n)."""
+    # Hint: ones on and below the diagonal of a (1, n, n) float32 matrix, zeros above it.
     return ops.tril(ops.ones((1, sequence_length, sequence_length), dtype="float32"))  # (1, n, n)
 
 
@@ -63,6 +67,7 @@ def scaled_dot_product_attention(q, k, v, mask):
     (..., seq_len_q, seq_len_k) with 1 = look and 0 = hide, or None.
     Returns output (..., seq_len_q, d_v) and attention_weights (..., seq_len_q, seq_len_k), whose rows sum to 1.
     """
+    # Hint: q k^T over sqrt(d_k), plus (1 - mask) * -1e9 when there is a mask; softmax over the keys; then times v.
     matmul_qk = ops.matmul(q, ops.swapaxes(k, -1, -2))  # (..., seq_len_q, seq_len_k)
     scaled_attention_logits = matmul_qk / math.sqrt(k.shape[-1])
     if mask is not None:
@@ -119,6 +124,7 @@ class EncoderLayer(TakesAttentionMask):
         self.dropout_ffn = layers.Dropout(dropout_rate)
 
     def call(self, x, training=None, mask=None):
+        # Hint: self-attention of x (mask), add x, normalise; the network, its dropout, add, normalise.
         self_mha_output = self.mha(x, x, x, attention_mask=mask, training=training)  # (m, Tx, embedding_dim)
         skip_x_attention = self.layernorm1(x + self_mha_output)
         ffn_output = self.dropout_ffn(self.ffn(skip_x_attention), training=training)  # (m, Tx, embedding_dim)
@@ -147,6 +153,7 @@ class Encoder(TakesAttentionMask):
         self.dropout = layers.Dropout(dropout_rate)
 
     def call(self, x, training=None, mask=None):
+        # Hint: embed, times sqrt(embedding_dim), plus the first seq_len encodings, dropout, each layer.
         seq_len = ops.shape(x)[1]
         x = self.embedding(x) * math.sqrt(self.embedding_dim)  # (m, Tx, embedding_dim)
         x = x + self.pos_encoding[:, :seq_len, :]
@@ -182,6 +189,7 @@ class DecoderLayer(layers.Layer):
         self.dropout_ffn = layers.Dropout(dropout_rate)
 
     def call(self, x, enc_output, training=None, look_ahead_mask=None, padding_mask=None):
+        # Hint: masked self-attention, add, norm; attention to enc_output, add, norm; network, dropout, add, norm.
         mult_attn_out1, attn_weights_block1 = self.mha1(x, x, x, attention_mask=look_ahead_mask,
                                                         return_attention_scores=True, training=training)
         Q1 = self.layernorm1(mult_attn_out1 + x)  # (m, Ty, embedding_dim)
@@ -216,6 +224,7 @@ class Decoder(layers.Layer):
         self.dropout = layers.Dropout(dropout_rate)
 
     def call(self, x, enc_output, training=None, look_ahead_mask=None, padding_mask=None):
+        # Hint: the encoder's front (embed, sqrt, positions, dropout), each layer, its weights by name.
         seq_len = ops.shape(x)[1]
         attention_weights = {}
         x = self.embedding(x) * math.sqrt(self.embedding_dim)  # (m, Ty, embedding_dim)
@@ -254,6 +263,7 @@ class Transformer(keras.Model):
 
     def call(self, input_sentence, output_sentence, training=None, enc_padding_mask=None, look_ahead_mask=None,
              dec_padding_mask=None):
+        # Hint: encoder (enc_padding_mask), decoder on output_sentence and enc_output, final layer.
         enc_output = self.encoder(input_sentence, training=training, mask=enc_padding_mask)  # (m, Tx, embedding_dim)
         dec_output, attention_weights = self.decoder(output_sentence, enc_output, training=training,
                                                      look_ahead_mask=look_ahead_mask, padding_mask=dec_padding_mask)
