@@ -98,6 +98,7 @@ def djmodel(Tx, LSTM_cell, densor, reshaper):
     X = keras.Input(shape=(Tx, n_values), name="X")
     a0 = keras.Input(shape=(n_a,), name="a0")
     c0 = keras.Input(shape=(n_a,), name="c0")
+    # Hint: per step t: X[:, t, :] through reshaper, one LSTM_cell step from [a, c], densor(a); then keras.Model.
     a, c = a0, c0
     outputs = []
     for t in range(Tx):
@@ -119,6 +120,7 @@ def music_inference_model(LSTM_cell, densor, Ty=100):
     x0 = keras.Input(shape=(1, n_values), name="x0")
     a0 = keras.Input(shape=(n_a,), name="a0")
     c0 = keras.Input(shape=(n_a,), name="c0")
+    # Hint: as djmodel, but the next input is this step's argmax, one-hot (keras.ops), made (m, 1, n_values).
     x, a, c = x0, a0, c0
     outputs = []
     for t in range(Ty):
@@ -137,8 +139,9 @@ def predict_and_sample(inference_model, x_initializer, a_initializer, c_initiali
     results (Ty, m, n_values) and indices (Ty, m).
     """
     n_values = x_initializer.shape[-1]
+    # Hint: predict gives Ty arrays (m, n_values); argmax over the values gives indices; results are one-hots.
     pred = inference_model.predict([x_initializer, a_initializer, c_initializer], verbose=0)  # Ty x (m, n_values)
-    indices = np.argmax(np.stack(pred), axis=-1)  # (Ty, m)
+    indices = np.argmax(pred, axis=-1)  # (Ty, m): numpy stacks the Ty arrays first
     results = np.eye(n_values, dtype="float32")[indices]  # (Ty, m, n_values)
     if x_initializer.shape[0] == 1:
         results = results[:, 0, :]  # (Ty, n_values)
