@@ -27,8 +27,17 @@ Command (from the repository root; the pool of `python -m tools.trigger_data poo
     python -m tools.trigger_benchmark                   # all three; writes pretrained/trigger_benchmark.json
     python -m tools.trigger_benchmark --parts ours      # only the shipped model; the baselines' figures are kept
 
-A partial run keeps the other detectors' figures only when they were measured on the same audio (same set, seed
-and sizes); otherwise it stops and says so. Each part's run time is recorded. Not part of the test suite.
+A partial run keeps the other detectors' figures only when they were measured on the same audio (same set, seed,
+sizes and samples); otherwise it stops and says so. Each part's run time is recorded. Not part of the test suite.
+
+The JSON: `sets` (per split: clips, words, negative_hours, voices, the set's manifest and audio SHA-256),
+`detectors` -> `ours` | `course_recipe` | `pocketsphinx` -> {`threshold`, `threshold_rule`, `event` (precision,
+recall, f1, tp, fp, fn), `false_reject_rate`, `false_alarms`, `false_alarms_per_hour` (at the threshold),
+`on_the_test_curve` -> `0.5_fa_per_hour` | `1_fa_per_hour` -> {threshold, false_reject_rate,
+false_alarms_per_hour} (the best point of the test curve within that many; null when none is), `chime_delay_ms`
+(median, p90, words), `curve` (see `utils.trigger.curve_from_detections`), `real_time_factor_in_the_run`,
+`run_time_s`; the two networks add `frame_accuracy` and `all_zeros_frame_accuracy` (at 0.5), `ours` its
+`real_time_factor` (16 kHz and 44.1 kHz input), PocketSphinx its `dev_curve`}; `run_time_s` per run of parts.
 """
 
 import argparse
@@ -221,8 +230,11 @@ def run(detectors, test, dev=None) -> tuple[dict, dict]:
         readers = {name: detector for name, detector in detectors.items()
                    if prefix == "" or isinstance(detector, PocketSphinxDetector)}
         digest = hashlib.sha256()
+        start = time.perf_counter()
         for kind, items in (("positives", data["clips"]), ("negatives", data["negatives"])):
-            for item in items:
+            for count, item in enumerate(items, 1):
+                if count % 50 == 0:
+                    print(f"{split} {kind}: {count} read, {time.perf_counter() - start:.0f} s", flush=True)
                 chunk, ends = item if kind == "positives" else (item, [])
                 digest.update(np.round(np.clip(chunk, -1, 1) * 32767).astype("<i2").tobytes())
                 digest.update(repr(list(ends)).encode())
