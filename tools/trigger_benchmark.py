@@ -263,7 +263,6 @@ def main(argv=None) -> int:
         parser.error(f"unknown parts {unknown}; choose from {list(PARTS)}")
     started = time.perf_counter()
     out = Path(args.out)
-    previous = json.loads(out.read_text()) if out.exists() else {}
 
     clock = time.perf_counter()
     test = evaluation_set("test", args.clips, args.negative_seconds, args.seed, args.folder)
@@ -297,12 +296,8 @@ def main(argv=None) -> int:
     reading_s = time.perf_counter() - clock
     for split, fingerprint in fingerprints.items():
         sets[split]["audio_sha256"] = fingerprint
-    kept = {name: figures_ for name, figures_ in previous.get("detectors", {}).items() if name not in parts}
-    if kept and previous.get("sets", {}).get("test") != sets["test"]:
-        raise SystemExit(f"{out} holds the figures of {sorted(kept)} on other test audio ({previous['sets']['test']} "
-                         f"there, {sets['test']} now): run all parts")
     hours = sets["test"]["negative_hours"]
-    results = dict(kept)
+    results = {}
     for name, detector in detectors.items():
         if isinstance(detector, PocketSphinxDetector):
             dev_curve = detector.curve(seen[name]["dev_positives"], [ends for _, ends in dev["clips"]],
@@ -329,6 +324,13 @@ def main(argv=None) -> int:
     if "ours" in parts:
         results["ours"]["real_time_factor"] = real_time_factor(detectors["ours"].model)
     total_s = time.perf_counter() - started
+    # What the file holds now (another part may have finished while this one ran), kept if on the same audio.
+    previous = json.loads(out.read_text()) if out.exists() else {}
+    kept = {name: figures_ for name, figures_ in previous.get("detectors", {}).items() if name not in parts}
+    if kept and previous.get("sets", {}).get("test") != sets["test"]:
+        raise SystemExit(f"{out} holds the figures of {sorted(kept)} on other test audio ({previous['sets']['test']} "
+                         f"there, {sets['test']} now): run all parts")
+    results = {**kept, **results}
     report = {"command": "python -m tools.trigger_benchmark " + " ".join(argv if argv is not None else sys.argv[1:]),
               "sets": {**previous.get("sets", {}), **sets} if kept else sets,
               "detectors": results,
@@ -337,10 +339,23 @@ def main(argv=None) -> int:
                                                "reading_audio": reading_s}},
               "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
                           "load_average_1min_at_end": os.getloadavg()[0]}}
-    out.write_text(json.dumps(report, indent=1, allow_nan=True) + "\n")
+    out.write_text(json.dumps(plain(report), indent=1, allow_nan=False) + "\n")
     print(summary(report), flush=True)
     print(f"wrote {out} in {total_s:.0f} s")
     return 0
+
+
+def plain(value):
+    """`value` for strict JSON: NaN (an undefined precision, say) becomes null, numpy numbers Python ones."""
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(item) for item in value]
+    if isinstance(value, float | np.floating):
+        return None if np.isnan(value) else float(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    return value
 
 
 def _model(weights):
@@ -352,15 +367,19 @@ def _model(weights):
 
 
 def summary(report) -> str:
-    """A table of the headline figures, one row per detector."""
+    """A table of the headline figures, one row per detector (a dash where a figure is undefined)."""
+    def number(value, spec):
+        return "-" if value is None else format(value, spec)
+
     lines = [(f"{'detector':14} {'thr':>8} {'P':>6} {'R':>6} {'F1':>6} {'FRR':>6} {'FA/h':>6} "
              f"{'FRR@0.5':>8} {'FRR@1':>6} {'delay med/p90 ms':>17}")]
-    for name, result in report["detectors"].items():
+    for name, result in plain(report)["detectors"].items():
         event, curve_points, delay = result["event"], result["on_the_test_curve"], result["chime_delay_ms"]
-        at = [f"{p['false_reject_rate']:.3f}" if p else "-" for p in curve_points.values()]
-        delays = f"{delay['median']:.0f}/{delay['p90']:.0f}" if delay["median"] is not None else "-"
-        lines.append(f"{name:14} {result['threshold']:8.3g} {event['precision']:6.3f} {event['recall']:6.3f} "
-                     f"{event['f1']:6.3f} {result['false_reject_rate']:6.3f} {result['false_alarms_per_hour']:6.2f} "
+        at = [number(point and point["false_reject_rate"], ".3f") for point in curve_points.values()]
+        delays = f"{number(delay['median'], '.0f')}/{number(delay['p90'], '.0f')}"
+        lines.append(f"{name:14} {result['threshold']:8.3g} {number(event['precision'], '6.3f'):>6} "
+                     f"{number(event['recall'], '6.3f'):>6} {number(event['f1'], '6.3f'):>6} "
+                     f"{number(result['false_reject_rate'], '6.3f'):>6} {result['false_alarms_per_hour']:6.2f} "
                      f"{at[0]:>8} {at[1]:>6} {delays:>17}")
     return "\n".join(lines)
 
