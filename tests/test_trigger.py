@@ -199,6 +199,13 @@ def test_channels_are_averaged(seeded_model):
                                trigger.probabilities(mono, 16000, model=seeded_model), atol=1e-6)
 
 
+def test_many_recordings_at_once_give_what_each_gives_alone(seeded_model):
+    recordings = [noise(3), noise(12, seed=1), noise(10, seed=2)]
+    together = trigger.many_probabilities(recordings, 16000, model=seeded_model)
+    for samples, probs in zip(recordings, together):
+        np.testing.assert_allclose(probs, trigger.probabilities(samples, 16000, model=seeded_model), atol=1e-5)
+
+
 def test_windows_start_every_hop_and_the_last_is_padded_with_silence():
     samples = np.arange(CLIP_SAMPLES + trigger.HOP_SAMPLES + 5, dtype=np.float32)
     clips = trigger.windows(samples)

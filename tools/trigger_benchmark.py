@@ -41,6 +41,7 @@ false_alarms_per_hour} (the best point of the test curve within that many; null 
 """
 
 import argparse
+import itertools
 import json
 import os
 import platform
@@ -92,9 +93,9 @@ class ProbabilityDetector:
     def __init__(self, model, threshold, rule):
         self.model, self.threshold, self.rule, self.seconds = model, threshold, rule, 0.0
 
-    def read(self, chunk):
+    def read(self, chunks):
         start = time.perf_counter()
-        probs = trigger.probabilities(chunk, SAMPLE_RATE, model=self.model)
+        probs = trigger.many_probabilities(chunks, SAMPLE_RATE, model=self.model)
         self.seconds += time.perf_counter() - start
         return probs
 
@@ -124,7 +125,10 @@ class PocketSphinxDetector:
         os.unlink(listing.name)
         self.threshold, self.seconds, self.rule = None, 0.0, None
 
-    def read(self, chunk):
+    def read(self, chunks):
+        return [self.read_one(chunk) for chunk in chunks]
+
+    def read_one(self, chunk):
         """{threshold index: detection times (ms)}: each spotted keyphrase's last frame (10 ms frames), then at most
         one detection per `utils.trigger.REFRACTORY_MS`, as ours."""
         pcm = (np.clip(audio.resample(chunk, SAMPLE_RATE, KWS_RATE), -1, 1) * 32767).astype("<i2").tobytes()
@@ -232,14 +236,17 @@ def run(detectors, test, dev=None) -> tuple[dict, dict]:
         digest = hashlib.sha256()
         start = time.perf_counter()
         for kind, items in (("positives", data["clips"]), ("negatives", data["negatives"])):
-            for count, item in enumerate(items, 1):
-                if count % 50 == 0:
-                    print(f"{split} {kind}: {count} read, {time.perf_counter() - start:.0f} s", flush=True)
-                chunk, ends = item if kind == "positives" else (item, [])
-                digest.update(np.round(np.clip(chunk, -1, 1) * 32767).astype("<i2").tobytes())
-                digest.update(repr(list(ends)).encode())
+            items = iter(items)
+            count = 0
+            while group := list(itertools.islice(items, trigger.BATCH_WINDOWS)):
+                chunks = [item[0] if kind == "positives" else item for item in group]
+                for item, chunk in zip(group, chunks):
+                    digest.update(np.round(np.clip(chunk, -1, 1) * 32767).astype("<i2").tobytes())
+                    digest.update(repr(list(item[1]) if kind == "positives" else []).encode())
                 for name, detector in readers.items():
-                    seen[name][prefix + kind].append(detector.read(chunk))
+                    seen[name][prefix + kind].extend(detector.read(chunks))
+                count += len(group)
+                print(f"{split} {kind}: {count} read, {time.perf_counter() - start:.0f} s", flush=True)
         fingerprints[split] = digest.hexdigest()
     return seen, fingerprints
 

@@ -167,19 +167,29 @@ def probabilities(samples, sample_rate, model=None) -> np.ndarray:
     `model`: a Keras model from `modelf((None, N_FREQ))`; None, the shipped one (loaded once per process).
     Long recordings are read in 10 s windows that overlap by WARMUP_MS; short ones are padded with silence.
     """
-    samples, sample_rate = recording(samples, sample_rate)
+    return many_probabilities([samples], sample_rate, model)[0]
+
+
+def many_probabilities(recordings, sample_rate, model=None) -> list[np.ndarray]:
+    """`probabilities` of each of a list of recordings at one `sample_rate`, their windows read in shared batches
+    (several times faster than one call each for many short clips; the same numbers)."""
+    if not isinstance(recordings, list | tuple):
+        raise TypeError(f"recordings must be a list of sample arrays, got {describe(recordings)}")
     if model is None:
         model = shipped_model()
     elif not _is_model(model):
         raise TypeError(f"model must be a Keras model built by modelf, got {describe(model)}")
     forward = predictor(model)
-    heard = model_input(samples, sample_rate)
-    clips = windows(heard)
+    heard = [model_input(*recording(samples, sample_rate)) for samples in recordings]
+    clips = [windows(samples) for samples in heard]
+    everything = np.concatenate(clips) if clips else np.zeros((0, CLIP_SAMPLES), np.float32)
     outputs = []
-    for start in range(0, len(clips), BATCH_WINDOWS):
-        x = np.stack([spectrogram(clip).T for clip in clips[start:start + BATCH_WINDOWS]])  # (batch, TX, N_FREQ)
+    for start in range(0, len(everything), BATCH_WINDOWS):
+        x = np.stack([spectrogram(clip).T for clip in everything[start:start + BATCH_WINDOWS]])  # (batch, TX, N_FREQ)
         outputs.append(np.asarray(forward(x))[:, :, 0])  # (batch, TY)
-    return stitch(np.concatenate(outputs), frame_count(len(heard))).astype(np.float32)
+    window_probs = np.split(np.concatenate(outputs), np.cumsum([len(c) for c in clips])[:-1]) if outputs else []
+    return [stitch(probs, frame_count(len(samples))).astype(np.float32)
+            for probs, samples in zip(window_probs, heard)]
 
 
 # ---------------------------------------------------------------------------------------------------------
