@@ -54,10 +54,11 @@ import numpy as np
 
 from tools import trigger_data
 from utils import audio, trigger
-from utils.paths import PRETRAINED
-from utils.trigger_word import CLIP_MS, SAMPLE_RATE, TY, insert_ones
+from utils.paths import PRETRAINED, ROOT
+from utils.trigger_word import CLIP_MS, CLIP_SAMPLES, SAMPLE_RATE, TY, insert_ones
 
 OUT = PRETRAINED / "trigger_benchmark.json"
+CACHE = ROOT / "build" / "trigger_benchmark"  # the evaluation audio, made once (see evaluation_set)
 PARTS = ("ours", "course_recipe", "pocketsphinx")
 COURSE_THRESHOLD = 0.5  # the course turns probabilities into "yes" at 0.5
 KWS_EXPONENTS = range(-80, 45, 5)  # the sweep of PocketSphinx's kws_threshold: 1e-80 ... 1e+40
@@ -70,10 +71,43 @@ RTF_SECONDS = 300  # the recording the real-time factor is measured on
 # The audio: the same for every detector
 
 def evaluation_set(split, n_clips, negative_seconds, seed, folder) -> dict:
-    """{"clips": [(audio, word ends ms)], "negatives": iterator of 10 s chunks, ...} of `split`, seeded."""
-    return {"clips": trigger_data.labelled_clips(split, n_clips, seed, folder=folder),
-            "negatives": trigger_data.negative_audio(split, negative_seconds, seed + 1, folder=folder),
-            "negative_chunks": -(-int(negative_seconds) // 10)}
+    """{"clips": [(audio, word ends ms)], "negatives": iterable of 10 s chunks} of `split`, seeded, as 16-bit PCM.
+
+    Made once and kept in CACHE (gitignored), under a key of the arguments, the set's manifest and the code that
+    makes the audio; a later run with the same key reads it back. Every detector hears the audio rounded to 16
+    bits, whether just made or read back, so both give the same figures.
+    """
+    import hashlib
+
+    sources = [ROOT / name for name in ("tools/trigger_data.py", "utils/audio.py", "utils/trigger_word.py")]
+    key = hashlib.sha256(json.dumps([split, n_clips, negative_seconds, seed, manifest_sha256(folder),
+                                     [hashlib.sha256(path.read_bytes()).hexdigest() for path in sources]]).encode())
+    place = CACHE / f"{split}-{key.hexdigest()[:16]}"
+    if not (place / "done").exists():
+        place.mkdir(parents=True, exist_ok=True)
+        clips = trigger_data.labelled_clips(split, n_clips, seed, folder=folder)
+        np.save(place / "clips.npy", np.stack([pcm16(clip) for clip, _ in clips]) if clips else np.zeros((0, 0)))
+        (place / "ends.json").write_text(json.dumps([list(ends) for _, ends in clips]))
+        chunks = trigger_data.negative_audio(split, negative_seconds, seed + 1, folder=folder)
+        n_chunks = -(-int(negative_seconds) // 10)
+        negatives = np.lib.format.open_memmap(place / "negatives.npy", "w+", np.int16, (n_chunks, CLIP_SAMPLES))
+        for k, chunk in enumerate(chunks):
+            negatives[k] = pcm16(chunk)
+        negatives.flush()
+        (place / "done").write_text("")
+    clips = np.load(place / "clips.npy", mmap_mode="r")
+    ends = json.loads((place / "ends.json").read_text())
+    negatives = np.load(place / "negatives.npy", mmap_mode="r")
+    return {"clips": [(clip.astype(np.float32) / 32767, ends_ms) for clip, ends_ms in zip(clips, ends)],
+            "negatives": (chunk.astype(np.float32) / 32767 for chunk in negatives), "cache": str(place)}
+
+
+def pcm16(samples) -> np.ndarray:
+    return np.round(np.clip(samples, -1, 1) * 32767).astype(np.int16)
+
+
+def manifest_sha256(folder) -> str:
+    return trigger_data.group_sha256(trigger_data._folder(folder), "manifest.csv")
 
 
 def describe_set(split, n_clips, negative_seconds, seed, folder, clips) -> dict:
@@ -81,7 +115,7 @@ def describe_set(split, n_clips, negative_seconds, seed, folder, clips) -> dict:
     return {"split": split, "seed": seed, "clips": n_clips, "words": sum(len(ends) for _, ends in clips),
             "negative_hours": (-(-int(negative_seconds) // 10)) * 10 / 3600,
             "voices": sorted({r["voice"] for r in rows if r["split"] == split and r["kind"] == "activate"}),
-            "manifest_sha256": trigger_data.group_sha256(trigger_data._folder(folder), "manifest.csv")}
+            "manifest_sha256": manifest_sha256(folder)}
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -203,19 +237,20 @@ def figures(detector, positives, word_ends, negatives, hours, threshold) -> dict
     return result
 
 
-def real_time_factor(model) -> dict:
-    """Seconds of audio per second of `probabilities`, on RTF_SECONDS of test negatives at 16 and 44.1 kHz."""
-    chunks = trigger_data.negative_audio("test", RTF_SECONDS, 99)
-    recording = np.concatenate(list(chunks))
+def real_time_factor(model, cache) -> dict:
+    """Seconds of audio per second of `probabilities` on one recording: the first RTF_SECONDS of the test
+    negatives (from the `cache` of `evaluation_set`) strung together, at 16 and at 44.1 kHz."""
+    chunks = np.load(Path(cache) / "negatives.npy", mmap_mode="r")[:RTF_SECONDS // 10]
+    recording = np.concatenate(chunks).astype(np.float32) / 32767
+    seconds = len(recording) / SAMPLE_RATE
     factors = {}
     for rate in (16000, SAMPLE_RATE):
         samples = audio.resample(recording, SAMPLE_RATE, rate)
         trigger.probabilities(samples[:rate], rate, model=model)  # the first call builds the graph
         start = time.perf_counter()
         trigger.probabilities(samples, rate, model=model)
-        factors[f"{rate}_hz"] = RTF_SECONDS / (time.perf_counter() - start)
-    return {"seconds_of_audio": RTF_SECONDS, **factors, "cpus": os.cpu_count(),
-            "load_average_1min": os.getloadavg()[0]}
+        factors[f"{rate}_hz"] = seconds / (time.perf_counter() - start)
+    return {"seconds_of_audio": seconds, **factors, "cpus": os.cpu_count(), "load_average_1min": os.getloadavg()[0]}
 
 
 def run(detectors, test, dev=None) -> tuple[dict, dict]:
@@ -241,7 +276,7 @@ def run(detectors, test, dev=None) -> tuple[dict, dict]:
             while group := list(itertools.islice(items, trigger.BATCH_WINDOWS)):
                 chunks = [item[0] if kind == "positives" else item for item in group]
                 for item, chunk in zip(group, chunks):
-                    digest.update(np.round(np.clip(chunk, -1, 1) * 32767).astype("<i2").tobytes())
+                    digest.update(pcm16(chunk).astype("<i2").tobytes())
                     digest.update(repr(list(item[1]) if kind == "positives" else []).encode())
                 for name, detector in readers.items():
                     seen[name][prefix + kind].extend(detector.read(chunks))
@@ -329,7 +364,7 @@ def main(argv=None) -> int:
         result["run_time_s"] = {"detector": detector.seconds}
         results[name] = result
     if "ours" in parts:
-        results["ours"]["real_time_factor"] = real_time_factor(detectors["ours"].model)
+        results["ours"]["real_time_factor"] = real_time_factor(detectors["ours"].model, test["cache"])
     total_s = time.perf_counter() - started
     # What the file holds now (another part may have finished while this one ran), kept if on the same audio.
     previous = json.loads(out.read_text()) if out.exists() else {}
