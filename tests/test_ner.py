@@ -4,9 +4,12 @@ import pytest
 
 from utils.encoder import load_tokenizer
 from utils.ner import (
+    CLAUSES,
+    DEV_TEMPLATES,
     ENTITY_TYPES,
     HELD_OUT_TEMPLATES,
     IGNORE,
+    SLOT,
     TAG_TO_ID,
     TAGS,
     TRAIN_TEMPLATES,
@@ -14,16 +17,18 @@ from utils.ner import (
     bio_tags,
     entities_from_tags,
     load_handwritten,
+    make_composed_lines,
     make_resume_lines,
     parse_marked,
     tokenize,
-    tokenize_and_align_labels,
 )
+from utils.ner_model import tokenize_and_align_labels
 
 
 @pytest.fixture(scope="module")
 def lines():
     return {"train": make_resume_lines(120, seed=5), "test": make_resume_lines(50, seed=5, split="test"),
+            "dev": make_resume_lines(50, seed=5, split="dev"), "composed": make_composed_lines(300, seed=5),
             "handwritten": load_handwritten()}
 
 
@@ -33,7 +38,7 @@ def test_the_same_seed_gives_the_same_lines_and_another_seed_others():
     assert make_resume_lines(12, seed=8) != first
 
 
-@pytest.mark.parametrize("split", ["train", "test", "handwritten"])
+@pytest.mark.parametrize("split", ["train", "dev", "test", "composed", "handwritten"])
 def test_every_entity_is_the_text_between_its_offsets(lines, split):
     for line in lines[split]:
         assert line.entities
@@ -41,7 +46,7 @@ def test_every_entity_is_the_text_between_its_offsets(lines, split):
             assert line.text[entity.start:entity.end] == entity.text and entity.label in ENTITY_TYPES
 
 
-@pytest.mark.parametrize("split", ["train", "test", "handwritten"])
+@pytest.mark.parametrize("split", ["train", "dev", "test", "composed", "handwritten"])
 def test_tags_mark_each_entity_with_b_then_i_and_read_back_to_the_same_entities(lines, split):
     for line in lines[split]:
         tokens, tags = line.tokens, line.tags
@@ -50,7 +55,7 @@ def test_tags_mark_each_entity_with_b_then_i_and_read_back_to_the_same_entities(
         assert entities_from_tags(line.text, tokens, tags) == list(line.entities)
 
 
-@pytest.mark.parametrize("split", ["train", "test", "handwritten"])
+@pytest.mark.parametrize("split", ["train", "dev", "test", "composed", "handwritten"])
 def test_every_entity_type_occurs(lines, split):
     assert {entity.label for line in lines[split] for entity in line.entities} == set(ENTITY_TYPES)
 
@@ -59,6 +64,30 @@ def test_held_out_lines_come_from_templates_the_training_lines_never_use(lines):
     assert not set(TRAIN_TEMPLATES) & set(HELD_OUT_TEMPLATES)
     assert {line.source for line in lines["train"]} == set(TRAIN_TEMPLATES)
     assert {line.source for line in lines["test"]} == set(HELD_OUT_TEMPLATES)
+
+
+def test_dev_lines_come_from_a_third_family_of_templates_with_other_people(lines):
+    assert not set(DEV_TEMPLATES) & (set(TRAIN_TEMPLATES) | set(HELD_OUT_TEMPLATES))
+    assert {line.source for line in lines["dev"]} == set(DEV_TEMPLATES)
+    names = {entity.text for split in ("dev", "test") for line in lines[split] for entity in line.entities
+             if entity.label == "NAME"}
+    assert len(names) > 0.9 * sum(len(lines[split]) for split in ("dev", "test")) / 2  # not the same people twice
+
+
+def test_composed_lines_are_seeded(lines):
+    assert make_composed_lines(30, seed=5) == lines["composed"][:30]
+    assert make_composed_lines(30, seed=6) != lines["composed"][:30]
+    assert {line.source for line in lines["composed"]} == {"composed"}
+
+
+def test_no_clause_of_the_composed_lines_copies_the_wording_of_a_dev_or_test_template():
+    def words(template):  # the literal words of a template or clause, slots left out
+        return {word.lower() for word in SLOT.sub(" ", template).split() if len(word) > 3}
+
+    for clause in CLAUSES:
+        for template in DEV_TEMPLATES + HELD_OUT_TEMPLATES:
+            shared = words(clause) & words(template)
+            assert len(shared) < 2, (clause, template, shared)
 
 
 def test_there_are_at_least_fifty_hand_written_lines_all_different(lines):
@@ -116,7 +145,7 @@ def test_bad_markup_is_refused_with_a_clear_error(line, error, words):
 
 
 @pytest.mark.parametrize("kwargs, error", [({"n": 0}, ValueError), ({"n": 2.5}, ValueError), ({"n": "3"}, TypeError),
-                                           ({"n": 3, "split": "dev"}, ValueError)])
+                                           ({"n": 3, "split": "validation"}, ValueError)])
 def test_the_generator_refuses_bad_arguments(kwargs, error):
     with pytest.raises(error):
         make_resume_lines(**kwargs)

@@ -1,6 +1,6 @@
 """Named entities in résumé lines: a seeded synthetic generator, BIO tags over words, and the hand-written test lines.
 
-Taught in notebooks/w4l2_named_entity_recognition.ipynb (the data section); the encoder it fine-tunes comes from
+Taught in notebooks/w4l2_named_entity_recognition.ipynb (the data section); the encoder it reads comes from
 `utils.encoder`, and the question-answering twin of this module is `utils.qa`.
 
 The entity types are the course's résumé labels: a person's name, designation, companies worked at, college,
@@ -9,13 +9,19 @@ words (`tokenize`, from `utils.encoder`: whitespace, with punctuation at a word'
 `B-TYPE` on an entity's first word, `I-TYPE` on the rest of it, `O` outside entities.
 
 - `make_resume_lines(n, seed, split)`: lines filled from Faker (names, cities, companies: en_US, en_GB and en_IN)
-  and from lists written here (designations, colleges, degrees, skills), in templates of two disjoint families:
-  `split="train"` uses TRAIN_TEMPLATES, `split="test"` the HELD_OUT_TEMPLATES, phrased differently.
+  and from lists written here (designations, colleges, degrees, skills), in templates of three disjoint families:
+  `split="train"` uses TRAIN_TEMPLATES, `split="test"` the HELD_OUT_TEMPLATES, phrased differently, and
+  `split="dev"` a third family, DEV_TEMPLATES, for choices made while training.
 - `load_handwritten()`: the lines of data/ner_handwritten.txt, written by hand in phrasings no template uses,
   marked up as `[Asha Iyer](NAME)`; `parse_marked` reads that markup.
+- `make_composed_lines(n, seed)`: more training lines, from short clauses joined at random (wider phrasing).
 - `bio_tags` and `entities_from_tags` turn character spans into word tags and back.
-- `tokenize_and_align_labels`: the course's step from word tags to token labels, once WordPiece has cut words
-  into pieces.
+- `entity_scores`: seqeval's entity-level precision, recall and F1 per type (strict IOB2).
+- `extract(texts)`: the entities of raw texts with character offsets, from the shipped head (`load_tagger`);
+  `load_baseline` loads the from-scratch baseline, `tag_words` tags lists of words with either.
+
+The tagger itself (`tokenize_and_align_labels`, `ner_head`, `word_tags`, the baseline) is in utils/ner_model.py,
+exported from the notebook.
 """
 
 import random
@@ -27,8 +33,8 @@ from typing import NamedTuple
 import numpy as np
 from faker import Faker
 
-from utils.checks import check_choice, check_number, check_string
-from utils.encoder import Token, encode_words, tokenize  # noqa: F401  (Token: part of this module's interface)
+from utils.checks import check_choice, check_number, check_string, check_strings
+from utils.encoder import Token, encode_words, tokenize, word_pieces  # noqa: F401  (Token: part of this module's interface)
 from utils.paths import data_path
 
 ENTITY_TYPES = ("NAME", "DESIGNATION", "COMPANY", "COLLEGE", "DEGREE", "GRADUATION_YEAR", "LOCATION", "EMAIL",
@@ -149,7 +155,17 @@ HELD_OUT_TEMPLATES = (
     "{COMPANY} hired {NAME} in {LOCATION} for the post of {DESIGNATION}.",
     "My toolbox: {SKILLS}. Degree: {DEGREE} ({GRADUATION_YEAR}).",
 )
-SPLITS = {"train": TRAIN_TEMPLATES, "test": HELD_OUT_TEMPLATES}
+# A third family, for choices made while training (epochs, head size): the held-out templates stay a test set.
+DEV_TEMPLATES = (
+    "{NAME} has been the {DESIGNATION} of {COMPANY} for the past {YEARS_OF_EXPERIENCE}.",
+    "Since leaving {COLLEGE} with a {DEGREE} in {GRADUATION_YEAR}, I have lived in {LOCATION}.",
+    "Questions about the role can go to {NAME} by e-mail: {EMAIL}",
+    "Tools I reach for first: {SKILLS}, learned over {YEARS_OF_EXPERIENCE} on the job.",
+    "Before moving to {LOCATION}, {NAME} spent some time as a {DESIGNATION} with {COMPANY}.",
+)
+SPLITS = {"train": TRAIN_TEMPLATES, "dev": DEV_TEMPLATES, "test": HELD_OUT_TEMPLATES}
+# Faker seeds per split, so that the splits draw different people
+FAKER_OFFSET = {"train": 0, "test": 10_000, "dev": 20_000, "composed": 30_000}
 SLOT = re.compile(r"\{([A-Z_]+)\}")
 
 
@@ -162,12 +178,12 @@ class _Person:
 
     def __init__(self, fake: Faker, country: str, rng: random.Random):
         self.first, self.last = fake.first_name(), fake.last_name()
-        city = fake.city()
+        city = fake.city().strip()  # a few en_IN cities end in a space
         self.values = {
             "NAME": f"{self.first} {self.last}",
             "DESIGNATION": rng.choice(SENIORITY) + rng.choice(DESIGNATIONS),
-            "COMPANY": fake.company(),
-            "COLLEGE": rng.choice(COLLEGE_PATTERNS).format(city=fake.city(), last=fake.last_name()),
+            "COMPANY": fake.company().strip(),
+            "COLLEGE": rng.choice(COLLEGE_PATTERNS).format(city=fake.city().strip(), last=fake.last_name()),
             "DEGREE": rng.choice(DEGREES),
             "GRADUATION_YEAR": str(rng.randint(1990, 2024)),
             "LOCATION": rng.choice((city, f"{city}, {country}")),
@@ -181,8 +197,10 @@ class _Person:
         unit = "year" if n == 1 else "years"
         return self.rng.choice((f"{n} {unit}", f"{n}+ {unit}", f"{NUMBER_WORDS[n - 1]} {unit}", f"{n} yrs"))
 
+    skill_list = SKILLS
+
     def skills(self) -> list:
-        return self.rng.sample(SKILLS, self.rng.randint(1, 4))
+        return self.rng.sample(self.skill_list, self.rng.randint(1, 4))
 
 
 def fill_template(template: str, person: _Person) -> Example:
@@ -212,7 +230,8 @@ def make_resume_lines(n: int, seed: int = 0, split: str = "train") -> list:
     """`n` synthetic résumé lines with their entities; the same seed (and Faker version) gives the same lines.
 
     `split="train"` fills TRAIN_TEMPLATES, `split="test"` the HELD_OUT_TEMPLATES, so a test set made this way
-    measures how well a model reads phrasings it never saw. Templates are used in turn, people drawn at random.
+    measures how well a model reads phrasings it never saw; `split="dev"` fills DEV_TEMPLATES, a third family
+    for choices made while training. Templates are used in turn, people drawn at random.
     """
     n = check_number(n, "n", low=1, integer=True)
     templates = SPLITS[check_choice(split, "split", tuple(SPLITS))]
@@ -220,12 +239,98 @@ def make_resume_lines(n: int, seed: int = 0, split: str = "train") -> list:
     fakers = {}
     for i, locale in enumerate(LOCALES):
         fakers[locale] = Faker(locale)
-        fakers[locale].seed_instance(seed * len(LOCALES) + i + (0 if split == "train" else 10_000))
+        fakers[locale].seed_instance(seed * len(LOCALES) + i + FAKER_OFFSET[split])
     lines = []
     for i in range(n):
         locale = rng.choice(tuple(LOCALES))
         person = _Person(fakers[locale], LOCALES[locale], rng)
         lines.append(fill_template(templates[i % len(templates)], person))
+    return lines
+
+
+# ---------------------------------------------------------------- composed lines: more phrasings for training
+
+# Clauses, each about one or two slots with a little context, joined at random into lines of one to three clauses,
+# with sentences that hold no entity at all (numbers included) mixed in. They widen what the training lines say
+# without copying the wording of DEV_TEMPLATES or HELD_OUT_TEMPLATES, which stay phrasings the model never saw.
+CLAUSES = (
+    "{NAME}", "Name: {NAME}", "My name is {NAME}", "Candidate: {NAME}", "Profile of {NAME}",
+    "{NAME} is looking for a new role", "this is the CV of {NAME}", "Prepared by {NAME}",
+    "{DESIGNATION}", "Title: {DESIGNATION}", "working as a {DESIGNATION}", "I was a {DESIGNATION}",
+    "promoted to {DESIGNATION}", "served as {DESIGNATION}", "position held: {DESIGNATION}",
+    "a {DESIGNATION} by profession", "applying for {DESIGNATION} roles", "Role: {DESIGNATION}",
+    "{COMPANY}", "Employer: {COMPANY}", "joined {COMPANY}", "employed by {COMPANY}", "{COMPANY} (full time)",
+    "left {COMPANY} last spring", "Company: {COMPANY}", "an internship at {COMPANY}",
+    "{DESIGNATION} at {COMPANY}", "{DESIGNATION}, {COMPANY}", "{COMPANY} - {DESIGNATION}",
+    "{DESIGNATION} for {COMPANY} in {LOCATION}", "{NAME}, {DESIGNATION}", "{NAME} of {COMPANY}",
+    "{LOCATION}", "based in {LOCATION}", "Location: {LOCATION}", "living in {LOCATION}", "from {LOCATION}",
+    "relocated to {LOCATION}", "Address: {LOCATION}", "open to work in {LOCATION}", "near {LOCATION}",
+    "{EMAIL}", "Email: {EMAIL}", "mail {EMAIL}", "e-mail address {EMAIL}", "contact: {EMAIL}",
+    "email me at {EMAIL}", "{NAME} ({EMAIL})",
+    "{COLLEGE}", "studied at {COLLEGE}", "College: {COLLEGE}", "a graduate of {COLLEGE}", "attended {COLLEGE}",
+    "University: {COLLEGE}", "{DEGREE}", "Qualification: {DEGREE}", "holds a {DEGREE}", "completed my {DEGREE}", "graduated in {GRADUATION_YEAR}",
+    "passed out in {GRADUATION_YEAR}", "Year of passing: {GRADUATION_YEAR}", "batch of {GRADUATION_YEAR}",
+    "{DEGREE} from {COLLEGE}", "{DEGREE}, {COLLEGE} ({GRADUATION_YEAR})", "{COLLEGE}, {DEGREE}, {GRADUATION_YEAR}",
+    "{DEGREE} ({GRADUATION_YEAR})", "{GRADUATION_YEAR}: {DEGREE}, {COLLEGE}",
+    "{SKILLS}", "expert in {SKILLS}", "good at {SKILLS}", "experienced with {SKILLS}", "Technologies: {SKILLS}",
+    "familiar with {SKILLS}", "hands-on with {SKILLS}", "uses {SKILLS} every day", "trained in {SKILLS}",
+    "{YEARS_OF_EXPERIENCE}", "{YEARS_OF_EXPERIENCE} of experience", "Experience: {YEARS_OF_EXPERIENCE}",
+    "over {YEARS_OF_EXPERIENCE}", "for {YEARS_OF_EXPERIENCE}", "with {YEARS_OF_EXPERIENCE} in the industry",
+    "{YEARS_OF_EXPERIENCE} in total",
+)
+NO_ENTITY = ("References available on request", "Open to relocation", "Available to start immediately",
+             "Curriculum vitae", "Summary", "Team player with strong communication", "Hobbies include running",
+             "Worked on a range of client projects", "Driving licence held", "Objective: a challenging role",
+             "Responsible for monthly reporting", "Managed a team of {number} people", "Handled {number} accounts",
+             "Won a regional award in {year}", "Notice period: {number} weeks", "Volunteered at a food bank",
+             "Phone: {phone}", "Languages: English", "Reduced costs by {number}%", "Page {number}")
+JOINS = (", ", ". ", "; ", " | ", "\n", " - ", " and ")
+EXTRA_DESIGNATIONS = ("Store Manager", "Research Assistant", "Teacher", "Lab Technician", "Architect",
+                      "Recruiter", "Office Administrator", "Copy Editor", "Security Analyst", "Chief Executive Officer",
+                      "Android Developer", "Payroll Specialist", "Site Engineer", "Quality Inspector",
+                      "Branch Manager", "Procurement Officer", "Solutions Architect", "Frontend Developer", "Tutor")
+EXTRA_SKILLS = ("PHP", "Ruby", "Scala", "TypeScript", "MongoDB", "Redis", "Jenkins", "Ansible", "pandas", "PyTorch",
+                "Jira", "SEO", "copywriting", "budgeting", "forecasting", "team leadership", "Agile",
+                "Word", "PowerPoint", "accounting", "recruitment", "CAD", "welding", "first aid", "French", "Hindi",
+                "negotiating contracts", "risk analysis", "Vue.js", "Django", "Flask", "GCP", "Kafka", "Airflow")
+EXTRA_DEGREES = ("Bachelor of Science", "Master of Arts in History", "BBA", "M.A. in English", "B.Arch",
+                 "Bachelor of Pharmacy", "MSc in Computer Science", "Doctor of Philosophy", "B.S. in Biology",
+                 "Associate Degree in Nursing", "Master of Public Health", "Executive MBA")
+
+
+def make_composed_lines(n: int, seed: int = 0) -> list:
+    """`n` training lines of one to three CLAUSES (about one person) joined at random, with sentences that hold no
+    entity mixed in; designations, skills and degrees drawn from wider lists than the templates use.
+
+    For training only: the wording of DEV_TEMPLATES and HELD_OUT_TEMPLATES appears in no clause.
+    """
+    n = check_number(n, "n", low=1, integer=True)
+    rng = random.Random(f"resume-composed-{seed}")
+    fakers = {locale: Faker(locale) for locale in LOCALES}
+    for i, faker in enumerate(fakers.values()):
+        faker.seed_instance(seed * len(LOCALES) + i + FAKER_OFFSET["composed"])
+    lines = []
+    for _ in range(n):
+        locale = rng.choice(tuple(LOCALES))
+        person = _Person(fakers[locale], LOCALES[locale], rng)
+        if rng.random() < 0.5:
+            person.values["DESIGNATION"] = rng.choice(SENIORITY) + rng.choice(EXTRA_DESIGNATIONS)
+        if rng.random() < 0.5:
+            person.values["DEGREE"] = rng.choice(EXTRA_DEGREES)
+        person.skill_list = SKILLS + EXTRA_SKILLS
+        parts = [rng.choice(CLAUSES) for _ in range(rng.choice((1, 2, 2, 3)))]
+        if rng.random() < 0.3:
+            filler = rng.choice(NO_ENTITY).format(number=rng.randint(2, 60), year=rng.randint(1995, 2024),
+                                                 phone=fakers[locale].numerify("+## ### ### ####"))
+            parts.insert(rng.randint(0, len(parts)), filler)
+        template = parts[0]
+        for part in parts[1:]:
+            join = rng.choice(JOINS)
+            template += join + (part[0].upper() + part[1:] if join in (". ", "\n") else part)
+        if rng.random() < 0.5:
+            template += "."
+        example = fill_template(template[0].upper() + template[1:], person)
+        lines.append(Example(example.text, example.entities, "composed"))
     return lines
 
 
@@ -258,49 +363,130 @@ def load_handwritten(name: str = HANDWRITTEN_FILE) -> list:
     return [parse_marked(line) for line in lines if line.strip() and not line.lstrip().startswith("#")]
 
 
-# ---------------------------------------------------------------- from word tags to token labels
+# ---------------------------------------------------------------- scores, the shipped models and `extract`
 
-def _tag_id(tag):
-    """The id of a tag given as a string of TAGS or as an id; None for anything else."""
-    if isinstance(tag, str):
-        return TAG_TO_ID.get(tag)
-    if isinstance(tag, int | np.integer) and not isinstance(tag, bool) and 0 <= tag < len(TAGS):
-        return int(tag)
-    return None
+# The tagger is taught in notebooks/w4l2_named_entity_recognition.ipynb, which exports utils/ner_model.py:
+# `tokenize_and_align_labels`, the frozen encoder's `feature_model`, `ner_head`, `word_tags` and the from-scratch
+# `baseline_tagger`. `python -m tools.train_ner` trains the shipped head and baseline; this part loads them.
+HEAD_FILE = "ner_head.weights.h5"
+BASELINE_FILE = "ner_baseline.weights.h5"
+HEAD_CONFIG_FILE = "ner_head.json"  # how both were trained, what they scored, and the baseline's vocabulary
 
 
-def tokenize_and_align_labels(tokenizer, examples, tags, sequence_length: int = 64,
-                              label_all_tokens: bool = False) -> dict:
-    """The encoder's inputs for lists of words, with one label per token: the course's alignment.
+def entity_scores(gold, predicted) -> dict:
+    """Entity-level precision, recall, F1 and support per type, and their "micro avg", "macro avg" and
+    "weighted avg", from seqeval in strict IOB2 mode: an entity counts only when its type and both its ends are
+    right. `gold` and `predicted` are lists (one per line) of tag lists; a predicted list shorter than its gold one
+    (words that did not fit) is padded with "O"."""
+    from seqeval.metrics import classification_report
+    from seqeval.scheme import IOB2
 
-    `examples` is a list of word lists (`[line.words for line in lines]`), `tags` the matching lists of tags
-    (strings from TAGS, or their ids). WordPiece may cut a word into several pieces ("Unaffable" -> "una", "##ff",
-    "##able"); the first piece takes the word's tag, and the others get IGNORE (-100), which the loss skips, or, with
-    `label_all_tokens`, the word's tag too, with B- turned into I- so that each entity still starts once. [CLS],
-    [SEP] and [PAD] get IGNORE. Returns `encode_words`' arrays ("token_ids", "segment_ids", "padding_mask",
-    "word_ids") and "labels", each (batch, sequence_length); words that do not fit are dropped from the end.
+    if len(gold) != len(predicted):
+        raise ValueError(f"gold has {len(gold)} lines but predicted {len(predicted)}: one tag list per line each")
+    predicted = [list(row) + ["O"] * (len(truth) - len(row)) for truth, row in zip(gold, predicted)]
+    report = classification_report([list(row) for row in gold], predicted, mode="strict", scheme=IOB2,
+                                   output_dict=True, zero_division=0)
+    return {label: {key: float(value) if key != "support" else int(value) for key, value in row.items()}
+            for label, row in report.items()}
+
+
+class Found(NamedTuple):
+    """An entity `extract` found: text[start:end] == text."""
+
+    text: str
+    label: str  # one of ENTITY_TYPES
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Tagger:
+    """A trained tagger and how to feed it: the encoder's tokenizer, and either the frozen encoder's `features`
+    model under the shipped head, or (with a `vocabulary` of word pieces) the from-scratch baseline."""
+
+    tokenizer: object
+    model: object  # Keras: token vectors -> tag logits (the head), or baseline piece ids -> tag logits
+    features: object = None  # Keras: the encoder's inputs -> token vectors (the pretrained tagger only)
+    vocabulary: object = None  # the baseline's word pieces (`baseline_ids`), None for the pretrained tagger
+
+
+_LOADED = {}  # (kind, path) -> Tagger: each shipped model is built once per process
+
+
+def load_tagger(path=None) -> Tagger:
+    """The frozen encoder under the head trained by `python -m tools.train_ner` (pretrained/ner_head.weights.h5,
+    or the weights file `path`)."""
+    key = ("pretrained", None if path is None else str(path))
+    if key not in _LOADED:
+        from utils.encoder import load_encoder
+        from utils.ner_model import feature_model, ner_head
+        from utils.paths import pretrained_path
+
+        weights = pretrained_path(HEAD_FILE) if path is None else path
+        encoder = load_encoder()
+        head = ner_head()
+        head.load_weights(str(weights))
+        _LOADED[key] = Tagger(encoder.tokenizer, head, features=feature_model(encoder))
+    return _LOADED[key]
+
+
+def load_baseline() -> Tagger:
+    """The baseline trained by `python -m tools.train_ner`: the W4A1 Encoder from scratch under the same head
+    (pretrained/ner_baseline.weights.h5; its vocabulary of word pieces is in pretrained/ner_head.json)."""
+    key = ("baseline", None)
+    if key not in _LOADED:
+        import json
+
+        from utils.encoder import load_tokenizer
+        from utils.ner_model import baseline_tagger
+        from utils.paths import pretrained_path
+
+        vocabulary = np.array(json.loads(pretrained_path(HEAD_CONFIG_FILE).read_text())["baseline_vocabulary"])
+        model = baseline_tagger(len(vocabulary))
+        model.load_weights(str(pretrained_path(BASELINE_FILE)))
+        _LOADED[key] = Tagger(load_tokenizer(), model, vocabulary=vocabulary)
+    return _LOADED[key]
+
+
+def tag_words(tagger: Tagger, word_lists, sequence_length: int | None = None, batch_size: int = 64) -> list:
+    """The predicted tag of every word of each list of words, read at the word's first piece. By default the
+    rows are as long as the longest needs (at most MAX_TOKENS); words beyond `sequence_length` are dropped."""
+    from utils.ner_model import MAX_TOKENS, baseline_ids, token_features, word_tags
+
+    if sequence_length is None:
+        pieces = [sum(map(len, word_pieces(tagger.tokenizer, words))) if words else 0 for words in word_lists]
+        sequence_length = min(max(pieces) + 2, MAX_TOKENS)
+    inputs = encode_words(tagger.tokenizer, word_lists, sequence_length)
+    if tagger.vocabulary is None:
+        x = token_features(tagger.features, inputs, batch_size)
+    else:
+        x = baseline_ids(inputs["token_ids"], tagger.vocabulary, tagger.tokenizer.token_to_id("[PAD]"))
+    return word_tags(tagger.model.predict(x, batch_size=batch_size, verbose=0), inputs["word_ids"])
+
+
+def extract(texts, tagger: Tagger | None = None) -> list:
+    """The named entities of each text: a list per text of Found(text, label, start, end), in reading order.
+
+    Offsets are characters of the text as given (text[start:end] == the entity's text). Uses the shipped head
+    unless `tagger` is given (`load_baseline()`, say). A text must fit in MAX_TOKENS word pieces with [CLS] and
+    [SEP] (about 90 words): a longer one is a ValueError naming it, never cut silently; split it into lines.
     """
-    inputs = encode_words(tokenizer, examples, sequence_length)  # checks `examples` and `sequence_length`
-    if isinstance(tags, str) or not isinstance(tags, list | tuple) or len(tags) != len(examples):
-        raise ValueError(f"tags must be a list with one list of tags per example ({len(examples)}), "
-                         f"got {type(tags).__name__} of length {len(tags) if hasattr(tags, '__len__') else '?'}")
-    ids = []
-    for i, (words, row) in enumerate(zip(examples, tags)):
-        if len(row) != len(words):
-            raise ValueError(f"example {i} has {len(words)} words but {len(row)} tags: one tag per word")
-        known = [_tag_id(tag) for tag in row]
-        if None in known:
-            raise ValueError(f"tags[{i}] holds tags that are not in TAGS: "
-                             f"{[tag for tag, id_ in zip(row, known) if id_ is None][:5]}")
-        ids.append(known)
-    continuation = [TAG_TO_ID[tag.replace("B-", "I-")] for tag in TAGS]  # tag id -> its label on later pieces
-    labels = np.full(inputs["word_ids"].shape, IGNORE, dtype="int32")  # (batch, sequence_length)
-    for row, word_ids in enumerate(inputs["word_ids"]):
-        previous = -1
-        for position, word in enumerate(word_ids):
-            if word >= 0 and word != previous:
-                labels[row, position] = ids[row][word]
-            elif word >= 0 and label_all_tokens:
-                labels[row, position] = continuation[ids[row][word]]
-            previous = word
-    return {**inputs, "labels": labels}
+    from utils.ner_model import MAX_TOKENS
+
+    texts = check_strings(texts, "texts")
+    blank = [i for i, text in enumerate(texts) if not text.strip()]
+    if blank:
+        raise ValueError(f"texts must not be empty or blank; these are: positions {blank[:5]}")
+    tagger = tagger if tagger is not None else load_tagger()
+    tokens = [tokenize(text) for text in texts]
+    word_lists = [[token.text for token in row] for row in tokens]
+    lengths = [sum(map(len, word_pieces(tagger.tokenizer, words))) + 2 for words in word_lists]  # with [CLS], [SEP]
+    too_long = [(i, n) for i, n in enumerate(lengths) if n > MAX_TOKENS]
+    if too_long:
+        raise ValueError(f"texts must fit in {MAX_TOKENS} word pieces with [CLS] and [SEP], the longest input the "
+                         f"encoder reads; these are longer, as (position, pieces): {too_long[:5]}. Split them (into "
+                         f"lines, say) and call extract again")
+    tags = tag_words(tagger, word_lists, max(lengths))
+    return [[Found(entity.text, entity.label, entity.start, entity.end)
+             for entity in entities_from_tags(text, row, row_tags)]
+            for text, row, row_tags in zip(texts, tokens, tags)]

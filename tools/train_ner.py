@@ -1,0 +1,172 @@
+"""Train the shipped named-entity head (and the from-scratch baseline) and print what they score.
+
+    python -m tools.train_ner   # writes pretrained/ner_head.weights.h5, ner_baseline.weights.h5, ner_head.json
+
+The encoder (all-MiniLM-L6-v2, `utils.encoder`) stays frozen: the token vectors after its layer FEATURE_LAYER are
+computed once for every line, and only `utils.ner_model.ner_head` is trained on them (Adam, batches of 32), for at most
+EPOCHS epochs; the weights of the epoch with the best entity F1 on the dev split (DEV_TEMPLATES, a family of
+phrasings used neither for training nor for testing) are kept. Training lines: N_TEMPLATE lines of
+TRAIN_TEMPLATES and N_COMPOSED composed lines (`make_composed_lines`). Only then are the two test sets read, once:
+N_TEST lines of the HELD_OUT_TEMPLATES and the hand-written lines of data/ner_handwritten.txt. Entity-level
+precision, recall and F1 per type come from seqeval (strict IOB2: an entity counts only when its type and both
+ends are right). The JSON file records the set-up, the number of steps, the time and every score.
+
+The baseline, `utils.ner_model.baseline_tagger` (the W4A1 Encoder, two layers of width 128, under the same head),
+is trained from scratch on the same lines and labels for at most BASELINE_EPOCHS epochs, chosen the same way;
+it embeds the word pieces of the training lines (their list is saved in the JSON file), any other as [UNK].
+"""
+
+import json
+import sys
+import time
+
+import numpy as np
+
+from utils.setup import import_keras
+
+keras = import_keras()
+
+from utils.encoder import load_encoder  # after the quiet TensorFlow start-up
+from utils.ner import (
+    BASELINE_FILE,
+    HEAD_CONFIG_FILE,
+    HEAD_FILE,
+    entity_scores,
+    load_handwritten,
+    make_composed_lines,
+    make_resume_lines,
+)
+from utils.ner_model import (
+    BASELINE,
+    FEATURE_LAYER,
+    baseline_ids,
+    baseline_tagger,
+    baseline_vocabulary,
+    feature_model,
+    ner_head,
+    tag_loss,
+    token_features,
+    tokenize_and_align_labels,
+    word_tags,
+)
+from utils.paths import PRETRAINED
+
+SEED = 0
+N_TEMPLATE, N_COMPOSED, N_DEV, N_TEST = 1200, 2400, 500, 1000
+EPOCHS, BASELINE_EPOCHS, BATCH, LEARNING_RATE = 20, 8, 32, 1e-3
+SEQUENCE_LENGTH = 64  # every generated and hand-written line fits (checked below)
+
+
+def prepare(tokenizer, lines, features):
+    """Aligned labels and frozen token vectors of `lines` (every word must fit in SEQUENCE_LENGTH tokens)."""
+    inputs = tokenize_and_align_labels(tokenizer, [line.words for line in lines], [line.tags for line in lines],
+                                       SEQUENCE_LENGTH)
+    kept = inputs["word_ids"].max(axis=1) + 1
+    if any(k != len(line.words) for k, line in zip(kept, lines)):
+        raise ValueError(f"some lines do not fit in {SEQUENCE_LENGTH} tokens: raise SEQUENCE_LENGTH")
+    longest = int(inputs["padding_mask"].sum(axis=1).max())  # the columns after it are padding in every row
+    inputs = {name: array[:, :longest] for name, array in inputs.items()}
+    return inputs, token_features(features, inputs)
+
+
+def scores(model, x, inputs, lines) -> dict:
+    """seqeval's entity scores of `model` (inputs `x`) on `lines`, each word read at its first piece."""
+    predicted = word_tags(model.predict(x, batch_size=256, verbose=0), inputs["word_ids"])
+    return entity_scores([line.tags for line in lines], predicted)
+
+
+def train(model, x, labels, dev, epochs, log=print):
+    """`model` trained on (x, labels) for `epochs`, the epoch with the best dev entity F1 kept; `dev` is (x,
+    inputs, lines). Returns (history, steps to the kept epoch)."""
+    model.compile(keras.optimizers.Adam(LEARNING_RATE), loss=tag_loss())
+    best, best_weights, best_steps, history, steps = -1.0, None, 0, [], 0
+    for epoch in range(1, epochs + 1):
+        start = time.perf_counter()
+        fit = model.fit(x, labels, batch_size=BATCH, epochs=1, verbose=0, shuffle=True)
+        steps += int(np.ceil(len(labels) / BATCH))
+        f1 = scores(model, *dev)["micro avg"]["f1-score"]
+        history.append({"epoch": epoch, "loss": round(float(fit.history["loss"][-1]), 5), "dev_f1": round(f1, 5),
+                        "seconds": round(time.perf_counter() - start, 1)})
+        log(f"  epoch {epoch}: loss {history[-1]['loss']:.4f}, dev entity F1 {f1:.4f}")
+        if f1 > best:
+            best, best_weights, best_steps = f1, model.get_weights(), steps
+    model.set_weights(best_weights)
+    return history, best_steps
+
+
+def save(model, fresh, path) -> None:
+    """Save `model`'s weights through a `fresh` uncompiled copy, so that the file holds no optimizer state."""
+    fresh.set_weights(model.get_weights())
+    fresh.save_weights(str(path))
+
+
+def summary(name, model, history, steps, seconds) -> dict:
+    best = max(history, key=lambda row: row["dev_f1"])
+    print(f"{name}: kept epoch {best['epoch']} of {len(history)} (dev entity F1 {best['dev_f1']:.4f}), {steps} "
+          f"steps to it; trained in {seconds:.0f} s")
+    return {"parameters": int(model.count_params()), "epochs": len(history), "kept_epoch": best["epoch"],
+            "steps": steps, "train_seconds": round(seconds, 1), "history": history}
+
+
+def main() -> int:
+    started = time.perf_counter()
+    encoder = load_encoder()
+    features = feature_model(encoder)
+    pad = encoder.tokenizer.token_to_id("[PAD]")
+    lines = {"train": make_resume_lines(N_TEMPLATE, seed=SEED) + make_composed_lines(N_COMPOSED, seed=SEED),
+             "dev": make_resume_lines(N_DEV, seed=SEED, split="dev")}
+    data = {}
+    for name, split in lines.items():
+        start = time.perf_counter()
+        data[name] = prepare(encoder.tokenizer, split, features)
+        print(f"{name}: {len(split)} lines, frozen features in {time.perf_counter() - start:.0f} s")
+    feature_seconds = time.perf_counter() - started
+
+    # The shipped head, on the frozen features.
+    keras.utils.set_random_seed(SEED)
+    head = ner_head(data["train"][1].shape[-1])
+    start = time.perf_counter()
+    history, steps = train(head, data["train"][1], data["train"][0]["labels"],
+                           (data["dev"][1], data["dev"][0], lines["dev"]), EPOCHS)
+    record = {"head": summary("head", head, history, steps, time.perf_counter() - start)}
+    save(head, ner_head(data["train"][1].shape[-1]), PRETRAINED / HEAD_FILE)
+
+    # The baseline: the same head on the W4A1 Encoder, trained from scratch on the same lines.
+    vocabulary = baseline_vocabulary(data["train"][0]["token_ids"])
+    ids = {name: baseline_ids(data[name][0]["token_ids"], vocabulary, pad) for name in data}
+    keras.utils.set_random_seed(SEED)
+    baseline = baseline_tagger(len(vocabulary))
+    start = time.perf_counter()
+    history, steps = train(baseline, ids["train"], data["train"][0]["labels"],
+                           (ids["dev"], data["dev"][0], lines["dev"]), BASELINE_EPOCHS)
+    record["baseline"] = summary("baseline", baseline, history, steps, time.perf_counter() - start)
+    save(baseline, baseline_tagger(len(vocabulary)), PRETRAINED / BASELINE_FILE)
+
+    # The test sets, read once, with the models chosen above.
+    tests = {"held_out_templates": make_resume_lines(N_TEST, seed=SEED, split="test"), "handwritten": load_handwritten()}
+    results = {"head": {"dev": scores(head, data["dev"][1], data["dev"][0], lines["dev"])},
+               "baseline": {"dev": scores(baseline, ids["dev"], data["dev"][0], lines["dev"])}}
+    for name, split in tests.items():
+        inputs, vectors = prepare(encoder.tokenizer, split, features)
+        results["head"][name] = scores(head, vectors, inputs, split)
+        results["baseline"][name] = scores(baseline, baseline_ids(inputs["token_ids"], vocabulary, pad), inputs, split)
+        print(f"{name} ({len(split)} lines): entity F1 {results['head'][name]['micro avg']['f1-score']:.4f}, "
+              f"baseline {results['baseline'][name]['micro avg']['f1-score']:.4f}")
+    for model, model_scores in results.items():
+        record[model]["scores"] = model_scores
+    record |= {
+        "encoder": "all-MiniLM-L6-v2, frozen", "feature_layer": FEATURE_LAYER, "baseline_config": BASELINE,
+        "seed": SEED, "sequence_length": SEQUENCE_LENGTH, "batch_size": BATCH, "learning_rate": LEARNING_RATE,
+        "lines": {"train_templates": N_TEMPLATE, "train_composed": N_COMPOSED, "dev": N_DEV,
+                  "held_out_templates": N_TEST, "handwritten": len(tests["handwritten"])},
+        "feature_seconds": round(feature_seconds, 1), "total_seconds": round(time.perf_counter() - started, 1),
+        "baseline_vocabulary": vocabulary.tolist(),
+    }
+    (PRETRAINED / HEAD_CONFIG_FILE).write_text(json.dumps(record, indent=1) + "\n")
+    print(f"wrote {HEAD_FILE}, {BASELINE_FILE} and {HEAD_CONFIG_FILE} in {PRETRAINED}; "
+          f"total {time.perf_counter() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
