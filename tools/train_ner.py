@@ -3,9 +3,10 @@
     python -m tools.train_ner   # writes pretrained/ner_head.weights.h5, ner_baseline.weights.h5, ner_head.json
 
 The encoder (all-MiniLM-L6-v2, `utils.encoder`) stays frozen: the token vectors after its layer FEATURE_LAYER are
-computed once for every line, and only `utils.ner_model.ner_head` is trained on them (Adam, batches of 32), for at most
-EPOCHS epochs; the weights of the epoch with the best entity F1 on the dev split (DEV_TEMPLATES, a family of
-phrasings used neither for training nor for testing) are kept. Training lines: N_TEMPLATE lines of
+computed once for every line (`utils.encoder.token_features`, cached on disk beside the model files), and only
+`utils.ner_model.ner_head` is trained on them (Adam, batches of 32), for at most EPOCHS epochs; the weights of
+the epoch with the best entity F1 on the dev split (DEV_TEMPLATES, a family of phrasings used neither for
+training nor for testing) are kept. Training lines: N_TEMPLATE lines of
 TRAIN_TEMPLATES and N_COMPOSED composed lines (`make_composed_lines`). Only then are the two test sets read, once:
 N_TEST lines of the HELD_OUT_TEMPLATES and the hand-written lines of data/ner_handwritten.txt. Entity-level
 precision, recall and F1 per type come from seqeval (strict IOB2: an entity counts only when its type and both
@@ -26,7 +27,7 @@ from utils.setup import import_keras
 
 keras = import_keras()
 
-from utils.encoder import load_encoder  # after the quiet TensorFlow start-up
+from utils.encoder import load_encoder, token_features  # after the quiet TensorFlow start-up
 from utils.ner import (
     BASELINE_FILE,
     HEAD_CONFIG_FILE,
@@ -42,10 +43,8 @@ from utils.ner_model import (
     baseline_ids,
     baseline_tagger,
     baseline_vocabulary,
-    feature_model,
     ner_head,
     tag_loss,
-    token_features,
     tokenize_and_align_labels,
     word_tags,
 )
@@ -57,16 +56,16 @@ EPOCHS, BASELINE_EPOCHS, BATCH, LEARNING_RATE = 20, 8, 32, 1e-3
 SEQUENCE_LENGTH = 64  # every generated and hand-written line fits (checked below)
 
 
-def prepare(tokenizer, lines, features):
+def prepare(encoder, lines):
     """Aligned labels and frozen token vectors of `lines` (every word must fit in SEQUENCE_LENGTH tokens)."""
-    inputs = tokenize_and_align_labels(tokenizer, [line.words for line in lines], [line.tags for line in lines],
+    inputs = tokenize_and_align_labels(encoder.tokenizer, [line.words for line in lines], [line.tags for line in lines],
                                        SEQUENCE_LENGTH)
     kept = inputs["word_ids"].max(axis=1) + 1
     if any(k != len(line.words) for k, line in zip(kept, lines)):
         raise ValueError(f"some lines do not fit in {SEQUENCE_LENGTH} tokens: raise SEQUENCE_LENGTH")
     longest = int(inputs["padding_mask"].sum(axis=1).max())  # the columns after it are padding in every row
     inputs = {name: array[:, :longest] for name, array in inputs.items()}
-    return inputs, token_features(features, inputs)
+    return inputs, token_features(encoder, inputs, layers=(FEATURE_LAYER,))  # float16, cached on disk
 
 
 def scores(model, x, inputs, lines) -> dict:
@@ -111,14 +110,13 @@ def summary(name, model, history, steps, seconds) -> dict:
 def main() -> int:
     started = time.perf_counter()
     encoder = load_encoder()
-    features = feature_model(encoder)
     pad = encoder.tokenizer.token_to_id("[PAD]")
     lines = {"train": make_resume_lines(N_TEMPLATE, seed=SEED) + make_composed_lines(N_COMPOSED, seed=SEED),
              "dev": make_resume_lines(N_DEV, seed=SEED, split="dev")}
     data = {}
     for name, split in lines.items():
         start = time.perf_counter()
-        data[name] = prepare(encoder.tokenizer, split, features)
+        data[name] = prepare(encoder, split)
         print(f"{name}: {len(split)} lines, frozen features in {time.perf_counter() - start:.0f} s")
     feature_seconds = time.perf_counter() - started
 
@@ -147,7 +145,7 @@ def main() -> int:
     results = {"head": {"dev": scores(head, data["dev"][1], data["dev"][0], lines["dev"])},
                "baseline": {"dev": scores(baseline, ids["dev"], data["dev"][0], lines["dev"])}}
     for name, split in tests.items():
-        inputs, vectors = prepare(encoder.tokenizer, split, features)
+        inputs, vectors = prepare(encoder, split)
         results["head"][name] = scores(head, vectors, inputs, split)
         results["baseline"][name] = scores(baseline, baseline_ids(inputs["token_ids"], vocabulary, pad), inputs, split)
         print(f"{name} ({len(split)} lines): entity F1 {results['head'][name]['micro avg']['f1-score']:.4f}, "

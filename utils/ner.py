@@ -366,7 +366,7 @@ def load_handwritten(name: str = HANDWRITTEN_FILE) -> list:
 # ---------------------------------------------------------------- scores, the shipped models and `extract`
 
 # The tagger is taught in notebooks/w4l2_named_entity_recognition.ipynb, which exports utils/ner_model.py:
-# `tokenize_and_align_labels`, the frozen encoder's `feature_model`, `ner_head`, `word_tags` and the from-scratch
+# `tokenize_and_align_labels`, `ner_head`, `word_tags` and the from-scratch
 # `baseline_tagger`. `python -m tools.train_ner` trains the shipped head and baseline; this part loads them.
 HEAD_FILE = "ner_head.weights.h5"
 BASELINE_FILE = "ner_baseline.weights.h5"
@@ -401,12 +401,12 @@ class Found(NamedTuple):
 
 @dataclass(frozen=True)
 class Tagger:
-    """A trained tagger and how to feed it: the encoder's tokenizer, and either the frozen encoder's `features`
-    model under the shipped head, or (with a `vocabulary` of word pieces) the from-scratch baseline."""
+    """A trained tagger and how to feed it: the encoder's tokenizer, and either the frozen `encoder` under the
+    shipped head, or (with a `vocabulary` of word pieces) the from-scratch baseline."""
 
     tokenizer: object
     model: object  # Keras: token vectors -> tag logits (the head), or baseline piece ids -> tag logits
-    features: object = None  # Keras: the encoder's inputs -> token vectors (the pretrained tagger only)
+    encoder: object = None  # utils.encoder.Encoder, frozen (the pretrained tagger only)
     vocabulary: object = None  # the baseline's word pieces (`baseline_ids`), None for the pretrained tagger
 
 
@@ -419,14 +419,14 @@ def load_tagger(path=None) -> Tagger:
     key = ("pretrained", None if path is None else str(path))
     if key not in _LOADED:
         from utils.encoder import load_encoder
-        from utils.ner_model import feature_model, ner_head
+        from utils.ner_model import ner_head
         from utils.paths import pretrained_path
 
         weights = pretrained_path(HEAD_FILE) if path is None else path
         encoder = load_encoder()
         head = ner_head()
         head.load_weights(str(weights))
-        _LOADED[key] = Tagger(encoder.tokenizer, head, features=feature_model(encoder))
+        _LOADED[key] = Tagger(encoder.tokenizer, head, encoder=encoder)
     return _LOADED[key]
 
 
@@ -451,14 +451,15 @@ def load_baseline() -> Tagger:
 def tag_words(tagger: Tagger, word_lists, sequence_length: int | None = None, batch_size: int = 64) -> list:
     """The predicted tag of every word of each list of words, read at the word's first piece. By default the
     rows are as long as the longest needs (at most MAX_TOKENS); words beyond `sequence_length` are dropped."""
-    from utils.ner_model import MAX_TOKENS, baseline_ids, token_features, word_tags
+    from utils.encoder import token_features
+    from utils.ner_model import FEATURE_LAYER, MAX_TOKENS, baseline_ids, word_tags
 
     if sequence_length is None:
         pieces = [sum(map(len, word_pieces(tagger.tokenizer, words))) if words else 0 for words in word_lists]
         sequence_length = min(max(pieces) + 2, MAX_TOKENS)
     inputs = encode_words(tagger.tokenizer, word_lists, sequence_length)
     if tagger.vocabulary is None:
-        x = token_features(tagger.features, inputs, batch_size)
+        x = token_features(tagger.encoder, inputs, layers=(FEATURE_LAYER,), batch_size=batch_size, cache=False)
     else:
         x = baseline_ids(inputs["token_ids"], tagger.vocabulary, tagger.tokenizer.token_to_id("[PAD]"))
     return word_tags(tagger.model.predict(x, batch_size=batch_size, verbose=0), inputs["word_ids"])

@@ -71,24 +71,6 @@ def tokenize_and_align_labels(tokenizer, examples, tags, sequence_length: int = 
     return {**inputs, "labels": labels}
 
 
-def feature_model(encoder, layer: int = FEATURE_LAYER):
-    """A Keras model from the backbone's inputs to the token vectors (batch, length, 384) after transformer `layer`
-    (1 .. 6); only the layers up to it are computed."""
-    from utils.checks import check_number
-
-    keras = import_keras()
-    backbone = encoder.backbone
-    layer = check_number(layer, "layer", low=1, high=backbone.num_layers, integer=True)
-    return keras.Model(backbone.inputs, backbone.get_layer(f"transformer_layer_{layer - 1}").output)
-
-
-def token_features(features, inputs: dict, batch_size: int = 64) -> np.ndarray:
-    """The frozen token vectors of `inputs` (from `encode_words` or `tokenize_and_align_labels`), float32."""
-    names = ("token_ids", "segment_ids", "padding_mask")
-    vectors = features.predict({name: inputs[name] for name in names}, batch_size=batch_size, verbose=0)
-    return np.asarray(vectors, dtype="float32")
-
-
 def tag_loss():
     """Cross-entropy over tag logits that skips the IGNORE (-100) labels."""
     return import_keras().losses.SparseCategoricalCrossentropy(from_logits=True, ignore_class=IGNORE)
