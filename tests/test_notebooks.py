@@ -15,6 +15,7 @@ KNOWN_NAMES = {
     "w1a1_rnn_step_by_step", "w1a2_dinosaur_island", "w1a3_jazz_improvisation", "w2a1_word_vectors",
     "w2a2_emojify", "w3a1_date_translation_attention", "w3a2_trigger_word_detection", "w4a1_transformer",
     "w4l2_named_entity_recognition",
+    "w4l3_question_answering",
 }
 ids = [path.stem for path in NOTEBOOKS]
 

@@ -8,11 +8,16 @@ import pytest
 
 from utils.encoder import load_tokenizer, tokenize
 from utils.qa import (
+    BASELINE_FILE,
+    HEAD_FILE,
+    PLACES,
     TASKS,
+    answer,
     encode_questions,
     make_stories,
     prepare_qa,
     scratch_vocabulary,
+    splits,
 )
 from utils.qa_spans import answer_token_span, best_spans, exact_match, token_f1, token_span_to_chars
 
@@ -74,6 +79,30 @@ def test_where_is_someone_is_answered_by_the_last_place_they_went(stories):
 def test_the_generator_refuses_bad_arguments(kwargs, error):
     with pytest.raises(error):
         make_stories(**kwargs)
+
+
+@pytest.mark.parametrize("task", TASKS)
+def test_other_place_names_make_stories_in_those_names_with_answers_still_at_their_spans(task):
+    places = ("veranda", "greenhouse", "workshop", "chapel", "sauna", "gallery")
+    for story in make_stories(20, task, seed=5, places=places):
+        assert story.answer in places and story.context[story.start:story.end] == story.answer
+        assert not set(re.findall(r"the (\w+)", story.context)) - set(places)
+
+
+@pytest.mark.parametrize("places", [("attic", "den"), ("a b", "c", "d", "e", "f"), "attic"])
+def test_too_few_names_or_names_that_are_not_single_words_are_refused(places):
+    with pytest.raises((TypeError, ValueError), match="places"):
+        make_stories(3, places=places)
+
+
+def test_dev_and_test_stories_never_repeat_a_training_story():
+    data = splits(scale=0.2, test=100)
+    seen = {(story.context, story.question) for story in data["train"]}
+    assert len(data["train"]) == 1000
+    for split in ("dev", "test"):
+        assert set(data[split]) == set(TASKS)
+        assert not seen & {(s.context, s.question) for stories in data[split].values() for s in stories}
+    assert all(90 <= len(stories) <= 100 for stories in data["test"].values())
 
 
 @pytest.fixture(scope="module")
@@ -163,3 +192,36 @@ def test_the_best_span_maximises_start_plus_end_with_the_end_not_before_the_star
 ])
 def test_exact_match_and_token_f1_compare_words_without_case_punctuation_or_articles(prediction, truth, em, f1):
     assert exact_match(prediction, truth) == em and token_f1(prediction, truth) == pytest.approx(f1)
+# ---------------------------------------------------------------- answer, with the shipped head
+
+def test_answer_finds_the_answers_of_two_argument_stories_it_was_not_trained_on():
+    sample = make_stories(10, "two_arguments", seed=99)
+    right = [answer(story.context, story.question) == story.answer for story in sample]
+    assert sum(right) >= 9, [(story.question, story.answer) for story, ok in zip(sample, right) if not ok]
+
+
+@pytest.mark.parametrize("task", TASKS)
+def test_answer_is_a_place_named_in_the_story(task):
+    for story in make_stories(4, task, seed=98):
+        found = answer(story.context, story.question)
+        assert found in PLACES and re.search(rf"\b{found}\b", story.context), (story, found)
+
+
+def test_answer_reads_a_story_written_by_hand():
+    context = "Mina went to the kitchen. The garden is west of the kitchen. Tom walked to the garden."
+    assert answer(context, "What is the garden west of?") == "kitchen"
+
+
+@pytest.mark.parametrize("context, question, error, words", [
+    ("", "Where is Ama?", ValueError, "context"), ("Ama went to the attic.", "", ValueError, "question"),
+    (None, "Where is Ama?", TypeError, "context"), ("Ama went to the attic.", ["Where is Ama?"], TypeError, "question"),
+    ("Ama went to the attic. " * 120, "Where is Ama?", ValueError, "too long"),
+])
+def test_answer_refuses_what_it_cannot_read(context, question, error, words):
+    with pytest.raises(error, match=words):
+        answer(context, question)
+
+
+@pytest.mark.parametrize("path", [HEAD_FILE, BASELINE_FILE], ids=lambda path: path.name)
+def test_the_shipped_weights_are_under_five_megabytes(path):
+    assert path.stat().st_size < 5_000_000

@@ -16,6 +16,7 @@ and story together, start and end scores) on different token vectors:
 
 import argparse
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -27,34 +28,17 @@ from utils.encoder import load_encoder  # after the quiet TensorFlow start-up
 from utils.qa import (
     BASELINE_FILE,
     HEAD_FILE,
-    TASKS,
     build_reader,
     frozen_inputs,
-    make_stories,
     predicted_answers,
     prepare_qa,
     scores,
     scratch_inputs,
     scratch_vocabulary,
+    splits,
     targets,
 )
 from utils.qa_spans import train_reader
-
-TRAIN = {"two_arguments": 2000, "single_fact": 1000, "distractors": 2000}  # stories per task, seed 0
-DEV, TEST = 300, 500  # stories per task, seeds 1 and 2, before those also in the training set are left out
-SEEDS = {"train": 0, "dev": 1, "test": 2}
-
-
-def splits(scale: float = 1.0) -> dict:
-    """{"train": [...], "dev": {task: [...]}, "test": {task: [...]}}; dev and test without training stories."""
-    train = [story for task, n in TRAIN.items() for story in make_stories(max(round(n * scale), 1), task,
-                                                                          SEEDS["train"])]
-    seen = {(story.context, story.question) for story in train}
-    held_out = {}
-    for split, n in (("dev", DEV), ("test", TEST)):
-        held_out[split] = {task: [story for story in make_stories(n, task, SEEDS[split])
-                                  if (story.context, story.question) not in seen] for task in TASKS}
-    return {"train": train, **held_out}
 
 
 def evaluate(model, make_inputs, tokenizer, stories_by_task: dict) -> dict:
@@ -65,6 +49,13 @@ def evaluate(model, make_inputs, tokenizer, stories_by_task: dict) -> dict:
         predictions = predicted_answers(model, make_inputs(prepared), prepared, [s.context for s in stories])
         results[task] = {**scores(predictions, stories), "n": len(stories)}
     return results
+
+
+def save(trained, fresh, path: Path) -> None:
+    """Write a reader's weights without its optimizer's state (which Keras 3 would add, doubling the file): copied
+    into a fresh, uncompiled reader of the same architecture first."""
+    fresh.set_weights(trained.get_weights())
+    fresh.save_weights(path)
 
 
 def show(name: str, split: str, results: dict) -> None:
@@ -82,6 +73,7 @@ def main(argv=None) -> None:
     parser.add_argument("--test", action="store_true", help="also score the test stories (once, at the end)")
     parser.add_argument("--save", action="store_true", help="write the weights to pretrained/")
     parser.add_argument("--skip-baseline", action="store_true")
+    parser.add_argument("--out", type=Path, default=HEAD_FILE.parent, help="folder the weights are written to")
     args = parser.parse_args(argv)
     keras.utils.set_random_seed(0)
     data = splits(args.scale)
@@ -127,11 +119,11 @@ def main(argv=None) -> None:
             show("baseline", "test", evaluate(baseline, lambda p: scratch_inputs(lookup, p), encoder.tokenizer,
                                               data["test"]))
     if args.save:
-        head.save_weights(HEAD_FILE)
-        print(f"wrote {HEAD_FILE}")
+        save(head, build_reader("frozen"), args.out / HEAD_FILE.name)
+        print(f"wrote {args.out / HEAD_FILE.name}")
         if not args.skip_baseline:
-            baseline.save_weights(BASELINE_FILE)
-            print(f"wrote {BASELINE_FILE}")
+            save(baseline, build_reader("scratch", lookup), args.out / BASELINE_FILE.name)
+            print(f"wrote {args.out / BASELINE_FILE.name}")
     print(f"whole run: {time.perf_counter() - began:.0f} s")
 
 

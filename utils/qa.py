@@ -1,7 +1,9 @@
-"""Extractive question answering on bAbI-style stories: a seeded generator with the answer's character span.
+"""Extractive question answering on bAbI-style stories: a seeded generator with the answer's character span, the
+readers' inputs, and `answer(context, question)` with the shipped span head.
 
-Taught in notebooks/w4l3_question_answering.ipynb (the data section); the encoder it fine-tunes comes from
-`utils.encoder`, and the named-entity twin of this module is `utils.ner`.
+Taught in notebooks/w4l3_question_answering.ipynb; the span head, the readers, the best span and the scores are
+generated from it into `utils.qa_spans`, the frozen encoder comes from `utils.encoder`, and the named-entity twin of
+this module is `utils.ner`.
 
 The stories imitate three kinds of bAbI task (Weston et al., 2015), with people, places and sentences of our own:
 
@@ -18,6 +20,10 @@ which is what an extractive model predicts (as start and end positions over the 
 
 `prepare_qa` turns examples into the encoder's inputs, [CLS] question [SEP] story [SEP], with the answer's start
 and end token positions (the course's character-span alignment); `token_span_to_chars` maps positions back.
+`frozen_inputs` adds the frozen encoder's token vectors for the shipped reader, `scratch_inputs` the ids of the
+from-scratch baseline; `predicted_answers` and `scores` (exact match, token F1) measure either; `splits` gives the
+training, dev and test stories of `python -m tools.train_qa`, which trains both and writes pretrained/qa_head.weights.h5
+and pretrained/qa_baseline.weights.h5. `answer` reads one story with the shipped head.
 """
 
 import functools
@@ -87,10 +93,10 @@ class _Story:
         return where
 
 
-def _grid(rng: random.Random, n_places: int) -> list:
+def _grid(rng: random.Random, n_places: int, places: tuple) -> list:
     """`n_places` - 1 facts (a, direction, b), "a is direction of b", over distinct places on a grid, each new
     place put next to one already placed."""
-    names = rng.sample(PLACES, n_places)
+    names = rng.sample(places, n_places)
     position = {names[0]: (0, 0)}
     taken, facts = {(0, 0)}, []
     for name in names[1:]:
@@ -111,9 +117,9 @@ def _opposite(direction: str) -> str:
     return {"north": "south", "south": "north", "east": "west", "west": "east"}[direction]
 
 
-def _relation_story(rng: random.Random, task: str, n_facts: int, n_moves: int) -> QAExample:
-    facts = _grid(rng, n_facts + 1)
-    sentences = [("fact", fact) for fact in facts] + [("move", _move(rng)) for _ in range(n_moves)]
+def _relation_story(rng: random.Random, task: str, n_facts: int, n_moves: int, places: tuple, people: tuple):
+    facts = _grid(rng, n_facts + 1, places)
+    sentences = [("fact", fact) for fact in facts] + [("move", _move(rng, places, people)) for _ in range(n_moves)]
     rng.shuffle(sentences)
     story, asked = _Story(), rng.randrange(n_facts)
     for kind, value in sentences:
@@ -132,15 +138,15 @@ def _relation_story(rng: random.Random, task: str, n_facts: int, n_moves: int) -
     return QAExample(story.text, question, answer, start, end, task, supporting)
 
 
-def _move(rng: random.Random) -> tuple:
-    return rng.choice(PEOPLE), rng.choice(MOVES), rng.choice(PLACES)
+def _move(rng: random.Random, places: tuple, people: tuple) -> tuple:
+    return rng.choice(people), rng.choice(MOVES), rng.choice(places)
 
 
-def _single_fact_story(rng: random.Random, n_sentences: int) -> QAExample:
-    people = rng.sample(PEOPLE, rng.randint(2, 4))
+def _single_fact_story(rng: random.Random, n_sentences: int, places: tuple, people: tuple) -> QAExample:
+    people = rng.sample(people, rng.randint(2, 4))
     story, last = _Story(), {}  # last: person -> (sentence index, span of the place)
     for _ in range(n_sentences):
-        person, verb, place = rng.choice(people), rng.choice(MOVES), rng.choice(PLACES)
+        person, verb, place = rng.choice(people), rng.choice(MOVES), rng.choice(places)
         where = story.add(f"{person} {verb} the ", ("place", place), ".")
         last[person] = (len(story.sentences) - 1, where["place"], place)
     person = rng.choice(sorted(last))
@@ -148,16 +154,49 @@ def _single_fact_story(rng: random.Random, n_sentences: int) -> QAExample:
     return QAExample(story.text, f"Where is {person}?", place, start, end, "single_fact", supporting)
 
 
-def make_stories(n: int, task: str = "two_arguments", seed: int = 0) -> list:
-    """`n` stories of one `task` (see TASKS), each with a question and its answer span; same seed, same stories."""
+def make_stories(n: int, task: str = "two_arguments", seed: int = 0, places=PLACES, people=PEOPLE) -> list:
+    """`n` stories of one `task` (see TASKS), each with a question and its answer span; same seed, same stories.
+
+    `places` and `people` are the names the stories use (at least five distinct single words each; the defaults
+    are PLACES and PEOPLE): other names make stories in words a reader was not trained on.
+    """
     n = check_number(n, "n", low=1, integer=True)
     task = check_choice(task, "task", TASKS)
+    places, people = _names(places, "places"), _names(people, "people")
     rng = random.Random(f"babi-{task}-{seed}")
     if task == "two_arguments":
-        return [_relation_story(rng, task, n_facts=2, n_moves=0) for _ in range(n)]
+        return [_relation_story(rng, task, 2, 0, places, people) for _ in range(n)]
     if task == "distractors":
-        return [_relation_story(rng, task, n_facts=4, n_moves=rng.randint(2, 4)) for _ in range(n)]
-    return [_single_fact_story(rng, n_sentences=rng.randint(2, 6)) for _ in range(n)]
+        return [_relation_story(rng, task, 4, rng.randint(2, 4), places, people) for _ in range(n)]
+    return [_single_fact_story(rng, rng.randint(2, 6), places, people) for _ in range(n)]
+
+
+def _names(values, name: str) -> tuple:
+    values = tuple(check_strings(values, name))
+    if len(set(values)) < 5 or not all(value.isalpha() for value in values):
+        raise ValueError(f"{name} must be at least five distinct single words (letters only), got {values!r}")
+    return values
+
+
+TRAIN = {"two_arguments": 2000, "single_fact": 1000, "distractors": 2000}  # stories per task, seed 0
+DEV, TEST = 300, 500  # stories per task, seeds 1 and 2, before those also in the training set are left out
+SEEDS = {"train": 0, "dev": 1, "test": 2}
+
+
+def splits(scale: float = 1.0, test: int = TEST) -> dict:
+    """The stories of `tools.train_qa`: {"train": [...], "dev": {task: [...]}, "test": {task: [...]}}. Training
+    stories of every task (seed 0, `scale` times TRAIN); dev (seed 1) and the first `test` test stories (seed 2) of
+    each task, leaving out those that also occur in the training set (same story and question)."""
+    scale = check_number(scale, "scale", low=0, low_open=True)
+    test = check_number(test, "test", low=1, high=TEST, integer=True)
+    train = [story for task, n in TRAIN.items() for story in make_stories(max(round(n * scale), 1), task,
+                                                                          SEEDS["train"])]
+    seen = {(story.context, story.question) for story in train}
+    held_out = {}
+    for split, n in (("dev", DEV), ("test", test)):
+        held_out[split] = {task: [story for story in make_stories(n, task, SEEDS[split])
+                                  if (story.context, story.question) not in seen] for task in TASKS}
+    return {"train": train, **held_out}
 
 
 # ---------------------------------------------------------------- the encoder's inputs and the readers' arrays
@@ -255,8 +294,11 @@ def scratch_inputs(lookup: np.ndarray, prepared: dict) -> dict:
 def predicted_answers(model, inputs: dict, prepared: dict, contexts, batch_size: int = 128) -> list:
     """The answer a reader gives for each row: the text of the best span (`best_spans`) in its context, "" when
     that span is not in the context (the reader points at [CLS])."""
-    logits = model.predict(inputs, batch_size=batch_size, verbose=0)
-    spans = best_spans(logits["start"], logits["end"])
+    spans = []
+    for first in range(0, len(contexts), batch_size):  # called directly: predict would retrace for each length
+        logits = model({key: value[first:first + batch_size] for key, value in inputs.items()}, training=False)
+        spans.append(best_spans(np.asarray(logits["start"]), np.asarray(logits["end"])))
+    spans = np.concatenate(spans)
     answers = []
     for context, tokens, word_ids, (start, end) in zip(contexts, prepared["tokens"], prepared["word_ids"], spans):
         characters = token_span_to_chars(tokens, word_ids, start, end)

@@ -1,8 +1,12 @@
-"""Extractive question answering as span prediction: the course's character-span alignment, a start/end head over
-token vectors, the best span, and the scores (exact match, token F1).
+"""Extractive question answering as span prediction: the course's character-span alignment, a start/end
+head over token vectors (frozen pretrained features or the W4A1 Encoder), the best span, and the scores
+(exact match, token F1).
 
-Taught in notebooks/w4l3_question_answering.ipynb; the stories, the frozen encoder's features and `answer` live in
-utils/qa.py.
+Taught in notebooks/w4l3_question_answering.ipynb (course 5, week 4, ungraded lab 3); the
+stories, the frozen encoder's features and `answer` live in utils/qa.py.
+
+Generated from notebooks/w4l3_question_answering.ipynb by `make export`:
+edit the notebook's `exercise` and `export` cells, not this file.
 """
 
 import string
@@ -29,10 +33,13 @@ def answer_token_span(tokens, word_ids, start: int, end: int) -> tuple:
     words = [i for i, token in enumerate(tokens) if token.start < end and token.end > start]  # words it touches
     if not words:
         raise ValueError(f"the answer span {start}:{end} covers no word of the context")
-    positions = np.flatnonzero(np.isin(word_ids, [words[0], words[-1]]))
-    if not len(positions) or word_ids[positions[-1]] != words[-1] or word_ids[positions[0]] != words[0]:
+    word_ids = np.asarray(word_ids)
+    # Hint: the positions where word_ids is words[0] or words[-1]; first and last of them, unless one word is missing.
+    first = np.flatnonzero(word_ids == words[0])  # the pieces of the first word
+    last = np.flatnonzero(word_ids == words[-1])  # the pieces of the last word
+    if not len(first) or not len(last):
         return 0, 0
-    return int(positions[0]), int(positions[-1])
+    return int(first[0]), int(last[-1])
 
 
 def token_span_to_chars(tokens, word_ids, start_position: int, end_position: int):
@@ -133,27 +140,12 @@ class ScratchReader(keras.Model):
         return super().get_config() | self.config
 
 
-def train_reader(model, inputs: dict, targets: dict, epochs: int, batch_size: int = 32, learning_rate: float = 1e-3,
-                 validation=None, verbose=0) -> dict:
-    """Fit a reader with the sum of the start and end cross-entropies (Adam, learning rate warmed up over the first
-    10% of steps, then a cosine to 1% of it). Returns {"history", "steps", "seconds"}."""
-    steps = epochs * -(-len(targets["start"]) // batch_size)
-    schedule = keras.optimizers.schedules.CosineDecay(0.0, max(steps - steps // 10, 1), alpha=0.01,
-                                                      warmup_target=learning_rate, warmup_steps=steps // 10)
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=schedule),
-                  loss={"start": keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-                        "end": keras.losses.SparseCategoricalCrossentropy(from_logits=True)})
-    began = time.perf_counter()
-    history = model.fit(inputs, targets, epochs=epochs, batch_size=batch_size, shuffle=True,
-                        validation_data=validation, verbose=verbose)
-    return {"history": history.history, "steps": steps, "seconds": time.perf_counter() - began}
-
-
 def best_spans(start_logits, end_logits, max_answer_tokens: int = 8) -> np.ndarray:
     """The (start, end) positions with the highest start + end score, start <= end < start + max_answer_tokens,
     for each row: (m, T), (m, T) -> (m, 2) ints."""
     start_logits, end_logits = np.asarray(start_logits, "float32"), np.asarray(end_logits, "float32")
     length = start_logits.shape[1]
+    # Hint: scores[m, i, j] = s[m, i] + e[m, j]; -inf where j - i is not in [0, max_answer_tokens); argmax per row.
     offset = np.arange(length)[None, :] - np.arange(length)[:, None]  # (T, T): end - start
     allowed = (offset >= 0) & (offset < max_answer_tokens)
     scores = start_logits[:, :, None] + end_logits[:, None, :]  # (m, T start, T end)
@@ -178,9 +170,25 @@ def token_f1(prediction: str, truth: str) -> float:
     predicted, true = normalize_answer(prediction), normalize_answer(truth)
     if not predicted or not true:
         return float(predicted == true)
+    # Hint: common = the size of Counter(predicted) & Counter(true); P = common / len(predicted), R = common / len(true).
     common = sum((Counter(predicted) & Counter(true)).values())
     if common == 0:
         return 0.0
     precision, recall = common / len(predicted), common / len(true)
     return 2 * precision * recall / (precision + recall)
 
+
+def train_reader(model, inputs: dict, targets: dict, epochs: int, batch_size: int = 32, learning_rate: float = 1e-3,
+                 validation=None, verbose=0) -> dict:
+    """Fit a reader with the sum of the start and end cross-entropies (Adam, learning rate warmed up over the first
+    10% of steps, then a cosine to 1% of it). Returns {"history", "steps", "seconds"}."""
+    steps = epochs * -(-len(targets["start"]) // batch_size)
+    schedule = keras.optimizers.schedules.CosineDecay(0.0, max(steps - steps // 10, 1), alpha=0.01,
+                                                      warmup_target=learning_rate, warmup_steps=steps // 10)
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=schedule),
+                  loss={"start": keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                        "end": keras.losses.SparseCategoricalCrossentropy(from_logits=True)})
+    began = time.perf_counter()
+    history = model.fit(inputs, targets, epochs=epochs, batch_size=batch_size, shuffle=True,
+                        validation_data=validation, verbose=verbose)
+    return {"history": history.history, "steps": steps, "seconds": time.perf_counter() - began}
