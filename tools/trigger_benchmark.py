@@ -41,6 +41,7 @@ false_alarms_per_hour} (the best point of the test curve within that many; null 
 """
 
 import argparse
+import hashlib
 import itertools
 import json
 import os
@@ -77,8 +78,6 @@ def evaluation_set(split, n_clips, negative_seconds, seed, folder) -> dict:
     makes the audio; a later run with the same key reads it back. Every detector hears the audio rounded to 16
     bits, whether just made or read back, so both give the same figures.
     """
-    import hashlib
-
     sources = [ROOT / name for name in ("tools/trigger_data.py", "utils/audio.py", "utils/trigger_word.py")]
     key = hashlib.sha256(json.dumps([split, n_clips, negative_seconds, seed, manifest_sha256(folder),
                                      [hashlib.sha256(path.read_bytes()).hexdigest() for path in sources]]).encode())
@@ -259,8 +258,6 @@ def run(detectors, test, dev=None) -> tuple[dict, dict]:
     Returns (what each detector made of each clip and chunk, the SHA-256 of each split's audio as 16-bit PCM with
     its word ends), so that figures kept from an earlier run are known to come from the same audio.
     """
-    import hashlib
-
     seen = {name: {"positives": [], "negatives": [], "dev_positives": [], "dev_negatives": []} for name in detectors}
     fingerprints = {}
     for prefix, split, data in (("", "test", test), ("dev_", "dev", dev)):
@@ -365,6 +362,8 @@ def main(argv=None) -> int:
         results[name] = result
     if "ours" in parts:
         results["ours"]["real_time_factor"] = real_time_factor(detectors["ours"].model, test["cache"])
+        weights = Path(args.weights) if args.weights else PRETRAINED / trigger.WEIGHTS
+        results["ours"]["weights"] = {"file": weights.name, "sha256": hashlib.sha256(weights.read_bytes()).hexdigest()}
     total_s = time.perf_counter() - started
     # What the file holds now (another part may have finished while this one ran), kept if on the same audio.
     previous = json.loads(out.read_text()) if out.exists() else {}
