@@ -225,3 +225,22 @@ def test_modelf_runs_on_any_length_with_the_same_weights():
 def test_modelf_refuses_a_shape_that_is_not_frames_by_frequencies(shape):
     with pytest.raises(ValueError, match="input_shape"):
         tw.modelf(shape)
+
+
+# --- labels and windows for training ----------------------------------------------------------------------
+
+def test_activate_labels_are_insert_ones_after_each_end():
+    labels = tw.activate_labels([1000, 5000])
+    assert labels.shape == (tw.TY,) and int(labels.sum()) == 100
+    assert labels[int(1000 * tw.TY / tw.CLIP_MS) + 1] == 1 and labels[int(1000 * tw.TY / tw.CLIP_MS)] == 0
+
+
+def test_output_steps_match_what_the_model_returns():
+    assert tw.output_steps(tw.CLIP_SAMPLES) == tw.TY
+    assert tw.output_steps(3 * SECOND) == (((3 * SECOND - 200) // 80 + 1) - 15) // 4 + 1
+
+
+def test_a_window_starting_on_an_output_step_keeps_the_clips_label_grid():
+    assert tw.STEP_SAMPLES == 320
+    clip_steps, window_steps = tw.output_steps(tw.CLIP_SAMPLES), tw.output_steps(tw.CLIP_SAMPLES - 100 * 320)
+    assert clip_steps - window_steps == 100  # a window starting 100 steps in has exactly 100 fewer outputs
