@@ -233,6 +233,7 @@ def choose(args, record=None) -> dict:
                 "false_alarms_per_hour": at["false_alarms_per_hour"], "false_alarms": curve["false_alarms"][k],
                 "wake_words": curve["words"], "clips": len(positives), "negative_hours": round(curve["hours"], 3),
                 "voices": "dev split of tools/trigger_data.py (flite awb, espeak-ng Scottish accent)"},
+        "dev_curve": {key: curve[key] for key in ("thresholds", "false_reject_rate", "false_alarms_per_hour")},
         "training": record, "threshold_seconds": round(time.time() - start),
         "command": "python -m tools.train_trigger " + " ".join(args.argv),
     }

@@ -176,6 +176,15 @@ def create_training_example(background, activates, negatives, Ty=TY, rng=None):
     return x, y.T
 
 
+def activate_labels(activate_ends_ms, Ty=TY) -> np.ndarray:
+    """(Ty,) float32 labels of a 10 s clip whose activates end at `activate_ends_ms`: `insert_ones` after each end.
+    What tools/train_trigger.py and the evaluations compare the model's outputs with."""
+    y = np.zeros((1, Ty), np.float32)
+    for segment_end_ms in activate_ends_ms:
+        y = insert_ones(y, segment_end_ms)
+    return y[0]
+
+
 def modelf(input_shape, dropout_rate=0.8):
     """The course's trigger-word model for spectrograms of `input_shape` (frames, N_FREQ) (frames may be None):
     Conv1D(196, 15, strides 4), BatchNorm, ReLU, Dropout, GRU(128), Dropout, BatchNorm, GRU(128), Dropout,
@@ -200,3 +209,47 @@ def modelf(input_shape, dropout_rate=0.8):
     X = layers.Dropout(dropout_rate)(X)
     X = layers.TimeDistributed(layers.Dense(1, activation="sigmoid"))(X)  # (batch, steps, 1)
     return Model(inputs=X_input, outputs=X)
+
+
+STEP_SAMPLES = CONV_STRIDE * FRAME_STEP  # 320 samples: one output step, where training windows may start
+
+
+def output_steps(n_samples) -> int:
+    """How many outputs `modelf` gives for `n_samples` of audio (1,375 for 10 s)."""
+    frames = (n_samples - FRAME_LENGTH) // FRAME_STEP + 1
+    return (frames - KERNEL_SIZE) // CONV_STRIDE + 1
+
+
+def train_course_recipe(seed=0, examples=32, epochs=1, batch_size=16, learning_rate=1e-3, window_ms=3000,
+                        folder=None):
+    """The course's recipe as a baseline: `modelf` (dropout 0.8, as the course) trained from scratch for `epochs`
+    on `examples` 10 s clips of the train voices of the committed raw set (or `folder`), made by
+    `tools.trigger_data.labelled_clips`, cut into consecutive windows of `window_ms`; Adam, binary
+    cross-entropy, full batches only. Returns the model, which runs on any length."""
+    import keras
+
+    from tools.trigger_data import RAW_FOLDER, labelled_clips
+
+    examples = check_number(examples, "examples", low=1, integer=True)
+    seed = check_number(seed, "seed", low=0, integer=True)
+    window_samples = round(check_number(window_ms, "window_ms", low=100, high=CLIP_MS) * SAMPLE_RATE / 1000)
+    steps = output_steps(window_samples)
+    keras.utils.set_random_seed(seed)
+    clips = labelled_clips("train", examples, seed=seed, folder=RAW_FOLDER if folder is None else folder)
+    x, y = [], []
+    for audio, ends in clips:
+        labels = activate_labels(ends)  # (TY,)
+        for start in range(0, TY - steps + 1, steps):
+            window = audio[start * STEP_SAMPLES:start * STEP_SAMPLES + window_samples]
+            if len(window) == window_samples:
+                x.append(spectrogram(window).T)  # (frames, N_FREQ)
+                y.append(labels[start:start + steps, None])  # (steps, 1)
+    x, y = np.stack(x), np.stack(y)
+    model = modelf((None, N_FREQ))
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate), loss="binary_crossentropy")
+    rng = np.random.default_rng(seed)
+    for _ in range(epochs):
+        order = rng.permutation(len(x))
+        for first in range(0, len(x) - batch_size + 1, batch_size):  # one shape, so one training graph
+            model.train_on_batch(x[order[first:first + batch_size]], y[order[first:first + batch_size]])
+    return model
