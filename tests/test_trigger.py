@@ -340,6 +340,8 @@ EXAMPLE = DATA / "trigger" / trigger_data.EXAMPLE_FILE
 
 @needs_shipped
 @pytest.mark.skipif(not EXAMPLE.exists(), reason="data/trigger/example_activates.wav is not committed yet")
+@pytest.mark.xfail(strict=True, reason="issue 13 is open: the shipped weights catch 9% of held-out wake words "
+                   "(pretrained/trigger_benchmark.json); strict, so this fails as soon as they are good enough")
 def test_detect_finds_every_activate_of_the_committed_clip_and_nothing_else():
     _, _, word_ends_ms = trigger_data.example_activates()  # its activates' ends, from data/trigger/manifest.csv
     result = trigger.match_events(trigger.detect(EXAMPLE), word_ends_ms)
