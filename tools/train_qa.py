@@ -2,6 +2,8 @@
 
     python -m tools.train_qa        # a few minutes on a 2-core CPU; writes pretrained/qa_head.weights.h5 and
                                     # pretrained/qa_baseline.weights.h5, prints dev and test scores and times
+    python -m tools.train_qa --score-shipped  # trains nothing: scores the shipped weights on the whole dev and
+                                    # test splits and writes pretrained/qa_scores.json (the notebook prints it)
 
 Data (`utils.qa.make_stories`, seeded): training stories of the three tasks (seed 0), dev stories (seed 1) for
 every choice made, test stories (seed 2) scored once at the end; dev and test stories that also occur in the
@@ -15,6 +17,8 @@ and story together, start and end scores) on different token vectors:
 """
 
 import argparse
+import hashlib
+import json
 import time
 from pathlib import Path
 
@@ -28,6 +32,7 @@ from utils.encoder import load_encoder  # after the quiet TensorFlow start-up
 from utils.qa import (
     BASELINE_FILE,
     HEAD_FILE,
+    SCORES_FILE,
     build_reader,
     frozen_inputs,
     predicted_answers,
@@ -64,6 +69,28 @@ def show(name: str, split: str, results: dict) -> None:
               f"  ({result['n']} stories)")
 
 
+def score_shipped(path: Path = SCORES_FILE) -> dict:
+    """Score the shipped head and baseline on the whole dev and test splits; write them, with the SHA-256 of the
+    weights scored, to `path` as {"shipped"|"baseline": {"dev"|"test": {task: {"exact_match", "f1", "n"}}}}."""
+    data = splits()
+    encoder = load_encoder()
+    lookup = scratch_vocabulary(encoder.tokenizer)
+    readers = {"shipped": (build_reader("frozen"), HEAD_FILE, lambda p: frozen_inputs(encoder, p)),
+               "baseline": (build_reader("scratch", lookup), BASELINE_FILE, lambda p: scratch_inputs(lookup, p))}
+    began = time.perf_counter()
+    record = {}
+    for name, (model, weights, make_inputs) in readers.items():
+        model.load_weights(weights)
+        record[name] = {"weights_sha256": hashlib.sha256(weights.read_bytes()).hexdigest()}
+        for split in ("dev", "test"):
+            record[name][split] = evaluate(model, make_inputs, encoder.tokenizer, data[split])
+            show(name, split, record[name][split])
+    record["seconds"] = round(time.perf_counter() - began, 1)
+    path.write_text(json.dumps(record, indent=1) + "\n")
+    print(f"wrote {path} ({record['seconds']:.0f} s)")
+    return record
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--epochs", type=int, default=24, help="epochs of the shipped head")
@@ -74,7 +101,13 @@ def main(argv=None) -> None:
     parser.add_argument("--save", action="store_true", help="write the weights to pretrained/")
     parser.add_argument("--skip-baseline", action="store_true")
     parser.add_argument("--out", type=Path, default=HEAD_FILE.parent, help="folder the weights are written to")
+    parser.add_argument("--score-shipped", action="store_true",
+                        help=f"train nothing: score the shipped weights on the whole dev and test splits, write "
+                             f"{SCORES_FILE.name}")
     args = parser.parse_args(argv)
+    if args.score_shipped:
+        score_shipped()
+        return
     keras.utils.set_random_seed(0)
     data = splits(args.scale)
     print(f"stories: {len(data['train'])} training; dev {', '.join(f'{t} {len(s)}' for t, s in data['dev'].items())}; "

@@ -55,6 +55,7 @@ TASKS = ("two_arguments", "single_fact", "distractors")
 SEQUENCE_LENGTH = 128  # word pieces of [CLS] question [SEP] story [SEP] in training; the longest stories take ~90
 HEAD_FILE = PRETRAINED / "qa_head.weights.h5"  # the shipped span head, by `python -m tools.train_qa`
 BASELINE_FILE = PRETRAINED / "qa_baseline.weights.h5"  # the from-scratch baseline, by the same command
+SCORES_FILE = PRETRAINED / "qa_scores.json"  # both, scored on the whole dev and test splits (--score-shipped)
 HEAD_CONFIG = {"embedding_dim": 128, "num_heads": 4, "fully_connected_dim": 256, "num_layers": 2, "dropout_rate": 0.1}
 FEATURE_LAYERS = (0, 6)  # the encoder's embeddings (which word piece is where) and its last block (in context)
 SCRATCH_CONFIG = {"num_encoder_layers": 2}  # the baseline's W4A1 Encoder, under a head like the shipped one
