@@ -106,7 +106,7 @@ def pcm16(samples) -> np.ndarray:
 
 
 def manifest_sha256(folder) -> str:
-    return trigger_data.group_sha256(trigger_data._folder(folder), "manifest.csv")
+    return trigger_data.group_sha256(trigger_data.set_folder(folder), "manifest.csv")
 
 
 def describe_set(split, n_clips, negative_seconds, seed, folder, clips) -> dict:

@@ -490,7 +490,7 @@ def make_example(out, rng) -> dict:
 
 def read_manifest(folder=None) -> list[dict]:
     """The rows of `folder`'s manifest.csv (default: the pool when built, else the raw set)."""
-    folder = _folder(folder)
+    folder = set_folder(folder)
     with open(folder / "manifest.csv", newline="") as handle:
         return list(csv.DictReader(handle))
 
@@ -522,7 +522,9 @@ def group_sha256(folder, group) -> str:
 _warned = []
 
 
-def _folder(folder) -> Path:
+def set_folder(folder) -> Path:
+    """The set a reader uses: `folder` if it holds a manifest, else (for None) the built pool, or the small raw set
+    with a warning once per process when no pool is built."""
     if folder is None:
         if (POOL_FOLDER / "manifest.csv").is_file():
             return POOL_FOLDER
@@ -555,9 +557,9 @@ def _load(folder) -> dict:
 
 
 def _clips(kind, split, folder) -> list[np.ndarray]:
-    clips = _load(str(_folder(folder))).get((kind, split))
+    clips = _load(str(set_folder(folder))).get((kind, split))
     if not clips:
-        raise ValueError(f"the set in {_folder(folder)} has no {kind} for split {split!r}")
+        raise ValueError(f"the set in {set_folder(folder)} has no {kind} for split {split!r}")
     return clips
 
 
@@ -677,7 +679,7 @@ def negative_audio(split, seconds, seed, folder=None):
 
 def voice_stats(folder=None) -> list[dict]:
     """Per voice of a set: number of clips, median/min duration (s) and min/median RMS (dBFS) of its speech."""
-    folder = _folder(folder)
+    folder = set_folder(folder)
     by_voice = {}
     for row in read_manifest(folder):
         if row["kind"] in ("activate", "negative"):
@@ -700,7 +702,7 @@ def asr_check(folder=None, most=60) -> list[dict]:
     a recogniser trained on human speech struggles with a synthesiser."""
     from pocketsphinx import Decoder
 
-    folder = _folder(folder)
+    folder = set_folder(folder)
     with tempfile.TemporaryDirectory() as tmp:
         grammar = Path(tmp) / "words.gram"
         grammar.write_text("#JSGF V1.0;\ngrammar words;\npublic <word> = " + " | ".join((WAKE_WORD, *HARD_NEGATIVES))
