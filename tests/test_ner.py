@@ -9,6 +9,7 @@ from utils.ner import (
     ENTITY_TYPES,
     HELD_OUT_TEMPLATES,
     IGNORE,
+    MORE_CLAUSES,
     SLOT,
     TAG_TO_ID,
     TAGS,
@@ -29,6 +30,7 @@ from utils.ner_model import tokenize_and_align_labels
 def lines():
     return {"train": make_resume_lines(120, seed=5), "test": make_resume_lines(50, seed=5, split="test"),
             "dev": make_resume_lines(50, seed=5, split="dev"), "composed": make_composed_lines(300, seed=5),
+            "wide": make_resume_lines(50, seed=5, split="dev", wide=True),
             "handwritten": load_handwritten()}
 
 
@@ -38,7 +40,7 @@ def test_the_same_seed_gives_the_same_lines_and_another_seed_others():
     assert make_resume_lines(12, seed=8) != first
 
 
-@pytest.mark.parametrize("split", ["train", "dev", "test", "composed", "handwritten"])
+@pytest.mark.parametrize("split", ["train", "dev", "test", "composed", "wide", "handwritten"])
 def test_every_entity_is_the_text_between_its_offsets(lines, split):
     for line in lines[split]:
         assert line.entities
@@ -46,7 +48,7 @@ def test_every_entity_is_the_text_between_its_offsets(lines, split):
             assert line.text[entity.start:entity.end] == entity.text and entity.label in ENTITY_TYPES
 
 
-@pytest.mark.parametrize("split", ["train", "dev", "test", "composed", "handwritten"])
+@pytest.mark.parametrize("split", ["train", "dev", "test", "composed", "wide", "handwritten"])
 def test_tags_mark_each_entity_with_b_then_i_and_read_back_to_the_same_entities(lines, split):
     for line in lines[split]:
         tokens, tags = line.tokens, line.tags
@@ -55,7 +57,7 @@ def test_tags_mark_each_entity_with_b_then_i_and_read_back_to_the_same_entities(
         assert entities_from_tags(line.text, tokens, tags) == list(line.entities)
 
 
-@pytest.mark.parametrize("split", ["train", "dev", "test", "composed", "handwritten"])
+@pytest.mark.parametrize("split", ["train", "dev", "test", "composed", "wide", "handwritten"])
 def test_every_entity_type_occurs(lines, split):
     assert {entity.label for line in lines[split] for entity in line.entities} == set(ENTITY_TYPES)
 
@@ -84,10 +86,23 @@ def test_no_clause_of_the_composed_lines_copies_the_wording_of_a_dev_or_test_tem
     def words(template):  # the literal words of a template or clause, slots left out
         return {word.lower() for word in SLOT.sub(" ", template).split() if len(word) > 3}
 
-    for clause in CLAUSES:
+    for clause in CLAUSES + MORE_CLAUSES:
         for template in DEV_TEMPLATES + HELD_OUT_TEMPLATES:
             shared = words(clause) & words(template)
             assert len(shared) < 2, (clause, template, shared)
+
+
+def test_wide_lines_keep_their_templates_with_other_values_and_are_seeded(lines):
+    plain = make_resume_lines(50, seed=5, split="dev")
+    assert {line.source for line in lines["wide"]} == set(DEV_TEMPLATES)
+    assert [line.text for line in lines["wide"]] != [line.text for line in plain]
+    assert make_resume_lines(20, seed=5, split="dev", wide=True) == lines["wide"][:20]
+
+
+def test_composed_skill_lists_with_other_separators_tag_each_skill_on_its_own(lines):
+    joined = [line for line in lines["composed"] if " / " in line.text or " | " in line.text]
+    skills = [entity for line in joined for entity in line.entities if entity.label == "SKILLS"]
+    assert joined and all("/" not in skill.text.replace("A/B", "") and "|" not in skill.text for skill in skills)
 
 
 def test_there_are_at_least_fifty_hand_written_lines_all_different(lines):
@@ -145,7 +160,8 @@ def test_bad_markup_is_refused_with_a_clear_error(line, error, words):
 
 
 @pytest.mark.parametrize("kwargs, error", [({"n": 0}, ValueError), ({"n": 2.5}, ValueError), ({"n": "3"}, TypeError),
-                                           ({"n": 3, "split": "validation"}, ValueError)])
+                                           ({"n": 3, "split": "validation"}, ValueError),
+                                           ({"n": 3, "wide": "yes"}, TypeError)])
 def test_the_generator_refuses_bad_arguments(kwargs, error):
     with pytest.raises(error):
         make_resume_lines(**kwargs)

@@ -1,5 +1,7 @@
 """The named-entity tagger: entity scores, tags read per word, the shipped head and baseline, and `extract`."""
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -15,7 +17,7 @@ from utils.ner import (
     make_resume_lines,
     tag_words,
 )
-from utils.ner_model import MAX_TOKENS, baseline_ids, word_tags
+from utils.ner_model import MAX_TOKENS, baseline_ids, bio_word_tags, context_head, word_tags
 
 
 def test_a_perfect_prediction_scores_one_for_every_type_it_holds():
@@ -46,6 +48,41 @@ def test_a_word_takes_the_tag_predicted_at_its_first_piece():
         logits[0, position, TAG_TO_ID[tag]] = 1.0
     word_ids = np.array([[-1, 0, 0, 1, -1]])  # [CLS] word0 (two pieces) word1 [SEP]
     assert word_tags(logits, word_ids) == [["B-NAME", "I-NAME"]]
+
+
+def test_bio_decoding_turns_an_inside_tag_without_a_beginning_into_a_valid_entity():
+    probabilities = np.full((1, 4, len(TAGS)), 1e-3)
+    for position, tag, p in ((1, "O", 0.6), (1, "B-LOCATION", 0.3), (2, "I-LOCATION", 0.9)):
+        probabilities[0, position, TAG_TO_ID[tag]] = p
+    word_ids = np.array([[-1, 0, 1, -1]])
+    assert word_tags(np.log(probabilities), word_ids) == [["O", "I-LOCATION"]]
+    assert bio_word_tags(np.log(probabilities), word_ids) == [["B-LOCATION", "I-LOCATION"]]
+
+
+def test_bio_decoding_never_puts_an_inside_tag_after_another_type_or_outside():
+    rng = np.random.default_rng(0)
+    logits = rng.normal(scale=4.0, size=(30, 12, len(TAGS)))
+    word_ids = np.tile(np.array([-1, 0, 0, 1, 2, 3, 4, 4, 5, 6, -1, -1]), (30, 1))
+    for row in bio_word_tags(logits, word_ids):
+        assert len(row) == 7 and not row[0].startswith("I-")
+        for before, after in itertools.pairwise(row):
+            assert not after.startswith("I-") or before[2:] == after[2:], (before, after)
+
+
+def test_bio_decoding_keeps_a_valid_argmax_and_reads_first_pieces():
+    logits = np.zeros((1, 5, len(TAGS)))
+    for position, tag in enumerate(["O", "B-NAME", "O", "I-NAME", "O"]):
+        logits[0, position, TAG_TO_ID[tag]] = 3.0
+    word_ids = np.array([[-1, 0, 0, 1, -1]])
+    assert bio_word_tags(logits, word_ids) == word_tags(logits, word_ids) == [["B-NAME", "I-NAME"]]
+
+
+def test_the_context_head_tags_a_line_the_same_however_much_padding_follows_it():
+    head = context_head(input_dim=6, units=4)
+    x = np.random.default_rng(1).normal(size=(1, 5, 6)).astype("float32")
+    padded = np.concatenate([x, np.zeros((1, 7, 6), "float32")], axis=1)
+    np.testing.assert_allclose(np.asarray(head(padded, training=False))[:, :5], np.asarray(head(x, training=False)),
+                               atol=1e-5)
 
 
 @pytest.fixture(scope="module")

@@ -14,14 +14,16 @@ words (`tokenize`, from `utils.encoder`: whitespace, with punctuation at a word'
   `split="dev"` a third family, DEV_TEMPLATES, for choices made while training.
 - `load_handwritten()`: the lines of data/ner_handwritten.txt, written by hand in phrasings no template uses,
   marked up as `[Asha Iyer](NAME)`; `parse_marked` reads that markup.
-- `make_composed_lines(n, seed)`: more training lines, from short clauses joined at random (wider phrasing).
+- `make_composed_lines(n, seed)`: more training lines, from short clauses joined at random (wider phrasing), with
+  values from wider lists and styles (`make_resume_lines(..., wide=True)` puts those in the templates too).
 - `bio_tags` and `entities_from_tags` turn character spans into word tags and back.
 - `entity_scores`: seqeval's entity-level precision, recall and F1 per type (strict IOB2).
 - `extract(texts)`: the entities of raw texts with character offsets, from the shipped head (`load_tagger`);
-  `load_baseline` loads the from-scratch baseline, `tag_words` tags lists of words with either.
+  `load_baseline` loads the from-scratch baseline, `tag_words` tags lists of words with either (valid BIO,
+  `bio_word_tags`).
 
-The tagger itself (`tokenize_and_align_labels`, `ner_head`, `word_tags`, the baseline) is in utils/ner_model.py,
-exported from the notebook.
+The tagger itself (`tokenize_and_align_labels`, `ner_head`, `word_tags`, `bio_word_tags`, the shipped
+`context_head`, the baseline) is in utils/ner_model.py, exported from the notebook.
 """
 
 import random
@@ -226,16 +228,19 @@ def fill_template(template: str, person: _Person) -> Example:
     return Example(text, tuple(entities), template)
 
 
-def make_resume_lines(n: int, seed: int = 0, split: str = "train") -> list:
+def make_resume_lines(n: int, seed: int = 0, split: str = "train", wide: bool = False) -> list:
     """`n` synthetic résumé lines with their entities; the same seed (and Faker version) gives the same lines.
 
     `split="train"` fills TRAIN_TEMPLATES, `split="test"` the HELD_OUT_TEMPLATES, so a test set made this way
     measures how well a model reads phrasings it never saw; `split="dev"` fills DEV_TEMPLATES, a third family
-    for choices made while training. Templates are used in turn, people drawn at random.
+    for choices made while training. Templates are used in turn, people drawn at random. With `wide`, some of each
+    person's values are redrawn from the wider lists and styles of the composed lines (`make_composed_lines`).
     """
     n = check_number(n, "n", low=1, integer=True)
     templates = SPLITS[check_choice(split, "split", tuple(SPLITS))]
-    rng = random.Random(f"resume-{split}-{seed}")
+    if not isinstance(wide, bool):
+        raise TypeError(f"wide must be True or False, got {wide!r}")
+    rng = random.Random(f"resume-{split}-{seed}" + ("-wide" if wide else ""))
     fakers = {}
     for i, locale in enumerate(LOCALES):
         fakers[locale] = Faker(locale)
@@ -244,6 +249,8 @@ def make_resume_lines(n: int, seed: int = 0, split: str = "train") -> list:
     for i in range(n):
         locale = rng.choice(tuple(LOCALES))
         person = _Person(fakers[locale], LOCALES[locale], rng)
+        if wide:
+            _widen(person, rng, fakers[locale], LOCALES[locale])
         lines.append(fill_template(templates[i % len(templates)], person))
     return lines
 
@@ -288,19 +295,224 @@ JOINS = (", ", ". ", "; ", " | ", "\n", " - ", " and ")
 EXTRA_DESIGNATIONS = ("Store Manager", "Research Assistant", "Teacher", "Lab Technician", "Architect",
                       "Recruiter", "Office Administrator", "Copy Editor", "Security Analyst", "Chief Executive Officer",
                       "Android Developer", "Payroll Specialist", "Site Engineer", "Quality Inspector",
-                      "Branch Manager", "Procurement Officer", "Solutions Architect", "Frontend Developer", "Tutor")
+                      "Branch Manager", "Procurement Officer", "Solutions Architect", "Frontend Developer", "Tutor",
+                      "Nurse", "Pharmacist", "Logistics Coordinator", "Warehouse Supervisor", "Chef",
+                      "Backend Developer", "Full Stack Developer", "Data Engineer", "UX Designer", "Product Owner",
+                      "Scrum Master", "Sales Representative", "Account Manager", "Legal Counsel", "Paralegal",
+                      "Civil Site Supervisor", "Production Planner", "Research Scientist", "Lecturer",
+                      "Teaching Assistant", "Bookkeeper", "Auditor", "Investment Analyst", "Credit Analyst",
+                      "Field Technician", "Maintenance Engineer", "Test Engineer", "Embedded Software Engineer",
+                      "IT Support Specialist", "Head of Marketing", "Director of Engineering", "Chief Financial Officer",
+                      "Vice President of Sales", "Intern", "Trainee Accountant", "Receptionist", "Photographer")
+SENIORITY_STYLES = ("Sr. ", "Jr. ", "Lead ", "Senior ", "Assistant ", "Deputy ", "Head ", "Chief ", "Trainee ")
 EXTRA_SKILLS = ("PHP", "Ruby", "Scala", "TypeScript", "MongoDB", "Redis", "Jenkins", "Ansible", "pandas", "PyTorch",
                 "Jira", "SEO", "copywriting", "budgeting", "forecasting", "team leadership", "Agile",
                 "Word", "PowerPoint", "accounting", "recruitment", "CAD", "welding", "first aid", "French", "Hindi",
-                "negotiating contracts", "risk analysis", "Vue.js", "Django", "Flask", "GCP", "Kafka", "Airflow")
+                "negotiating contracts", "risk analysis", "Vue.js", "Django", "Flask", "GCP", "Kafka", "Airflow",
+                "Go", "Rust", "Kotlin", "Swift", "R", "SAS", "SPSS", "Terraform", "PostgreSQL", "MySQL", "Oracle",
+                "Snowflake", "dbt", "Looker", "Photoshop", "Illustrator", "InDesign", "Premiere Pro", "Blender",
+                "Unity", "Selenium", "Cypress", "GraphQL", "REST APIs", "microservices", "Bash", "Perl", "COBOL",
+                "Six Sigma", "Lean", "Kanban", "ITIL", "Tally", "QuickBooks", "payroll", "bookkeeping",
+                "inventory management", "supply chain planning", "vendor management", "stakeholder management",
+                "data visualisation", "A/B testing", "deep learning", "NLP", "computer vision", "Spanish", "German",
+                "Tamil", "Mandarin", "sign language", "CPR", "forklift operation", "cold calling", "event planning",
+                "technical writing", "UI design", "wireframing", "Revit", "ANSYS", "LabVIEW", "PLC programming")
 EXTRA_DEGREES = ("Bachelor of Science", "Master of Arts in History", "BBA", "M.A. in English", "B.Arch",
                  "Bachelor of Pharmacy", "MSc in Computer Science", "Doctor of Philosophy", "B.S. in Biology",
                  "Associate Degree in Nursing", "Master of Public Health", "Executive MBA")
+DEGREE_LEVELS = ("B.Tech", "B.E.", "BSc", "B.Sc.", "BSc (Hons)", "MSc", "M.Sc.", "BA", "B.A.", "MA", "M.A.", "MS",
+                 "BS", "B.S.", "M.S.", "Bachelor of Science", "Master of Science", "Bachelor of Arts", "Master of Arts",
+                 "Bachelor's degree", "Master's degree", "bachelor's", "master's", "PhD", "Ph.D.", "Diploma", "M.Tech",
+                 "MBA", "BBA", "B.Com", "M.Com", "Postgraduate Diploma", "Certificate", "Bachelor of Engineering",
+                 "Master of Engineering", "MPhil", "Doctorate")
+DEGREE_FIELDS = ("Computer Science", "Mathematics", "Physics", "Chemistry", "Economics", "Mechanical Engineering",
+                 "Electrical Engineering", "Civil Engineering", "Biology", "Finance", "Marketing", "English Literature",
+                 "History", "Psychology", "Information Technology", "Data Science", "Statistics", "Accounting",
+                 "Business Administration", "Nursing", "Graphic Design", "Chemical Engineering", "Biotechnology",
+                 "Electronics and Communication", "Sociology", "Political Science", "Law", "Architecture",
+                 "Environmental Science", "Hotel Management", "Journalism", "Philosophy", "Geography")
+INDUSTRY_WORDS = ("Technologies", "Systems", "Solutions", "Software", "Labs", "Analytics", "Consulting", "Logistics",
+                  "Foods", "Motors", "Pharma", "Healthcare", "Energy", "Textiles", "Retail", "Bank", "Capital",
+                  "Insurance", "Media", "Telecom", "Networks", "Infotech", "Industries", "Engineering", "Construction",
+                  "Beverages", "Steel", "Chemicals", "Airlines", "Hotels", "Studios", "Partners", "Digital",
+                  "Robotics", "Finance", "Hospital", "Publishing", "Electronics", "Security", "Shipping", "Foods",
+                  "Agro", "Fashion", "Games", "Biotech", "Realty", "Power", "Cement", "Dairy", "Travel", "Markets")
+BRAND_HEADS = ("Blue", "North", "Silver", "Green", "Red", "Bright", "Apex", "Nova", "Summit", "Iron", "Golden", "Clear",
+               "Swift", "True", "Peak", "Star", "Sun", "Oak", "Cloud", "Quantum", "Vertex", "Zen", "Orbit", "Pixel",
+               "Terra", "Urban", "Prime", "Alpha", "Omni", "Sky", "Fox", "Maple", "Cedar", "Falcon", "Lotus", "Crystal")
+BRAND_TAILS = ("wave", "point", "stone", "field", "bridge", "line", "works", "gate", "leaf", "path", "light", "ridge",
+               "core", "craft", "logic", "soft", "tech", "ware", "mark", "scape", "hub", "nest", "forge", "ly", "io")
+COMPANY_SUFFIXES = ("Inc", "Ltd", "LLC", "Pvt Ltd", "Pvt. Ltd.", "Limited", "Corp", "Corporation", "Co", "Group",
+                    "Holdings", "PLC", "GmbH", "& Co", "and Sons", "International", "Global", "India", "UK")
+# Real places, as résumés name them: (city, region) by country; a region is a state, a county or a province.
+PLACES = {
+    "USA": (("Austin", "TX"), ("Seattle", "WA"), ("Boston", "MA"), ("Denver", "CO"), ("Chicago", "IL"),
+            ("San Jose", "CA"), ("Los Angeles", "CA"), ("New York", "NY"), ("Atlanta", "GA"), ("Phoenix", "AZ"),
+            ("Portland", "OR"), ("Miami", "FL"), ("Dallas", "TX"), ("Pittsburgh", "PA"), ("Columbus", "OH"),
+            ("Raleigh", "NC"), ("Salt Lake City", "UT"), ("Nashville", "TN"), ("Minneapolis", "MN")),
+    "UK": (("London", "England"), ("Manchester", "England"), ("Birmingham", "England"), ("Bristol", "England"),
+           ("Edinburgh", "Scotland"), ("Cardiff", "Wales"), ("Belfast", "Northern Ireland"), ("Sheffield", "England"),
+           ("Nottingham", "England"), ("Newcastle", "England"), ("Aberdeen", "Scotland"), ("Oxford", "England"),
+           ("Cambridge", "England"), ("Liverpool", "England"), ("Brighton", "England"), ("Swansea", "Wales")),
+    "India": (("Mumbai", "Maharashtra"), ("Pune", "Maharashtra"), ("Bengaluru", "Karnataka"),
+              ("Hyderabad", "Telangana"), ("Chennai", "Tamil Nadu"), ("Kolkata", "West Bengal"), ("Delhi", "Delhi"),
+              ("Noida", "Uttar Pradesh"), ("Gurugram", "Haryana"), ("Ahmedabad", "Gujarat"), ("Jaipur", "Rajasthan"),
+              ("Kochi", "Kerala"), ("Indore", "Madhya Pradesh"), ("Coimbatore", "Tamil Nadu"), ("Mysuru", "Karnataka"),
+              ("Bhubaneswar", "Odisha"), ("Chandigarh", "Punjab"), ("Nagpur", "Maharashtra")),
+    "Canada": (("Toronto", "Ontario"), ("Vancouver", "BC"), ("Montreal", "Quebec"), ("Calgary", "Alberta"),
+               ("Ottawa", "Ontario"), ("Halifax", "Nova Scotia")),
+    "Australia": (("Sydney", "NSW"), ("Melbourne", "Victoria"), ("Brisbane", "Queensland"), ("Perth", "WA"),
+                  ("Adelaide", "SA")),
+    "Germany": (("Berlin", "Berlin"), ("Munich", "Bavaria"), ("Hamburg", "Hamburg"), ("Frankfurt", "Hesse")),
+    "Singapore": (("Singapore", ""),), "UAE": (("Dubai", ""), ("Abu Dhabi", "")),
+    "Ireland": (("Dublin", ""), ("Cork", "")), "Netherlands": (("Amsterdam", ""), ("Rotterdam", "")),
+    "Kenya": (("Nairobi", ""), ("Mombasa", "")), "South Africa": (("Cape Town", ""), ("Johannesburg", "")),
+}
+COUNTRY_NAMES = {"USA": ("USA", "US", "United States", "U.S."), "UK": ("UK", "United Kingdom", "England"),
+                 "India": ("India",)}
+EXTRA_COLLEGE_PATTERNS = ("{city} University", "University of {city}", "Indian Institute of Technology {city}",
+                          "IIT {city}", "{brand} University", "University College {city}",
+                          "{last} Institute of Management", "{city} Polytechnic", "{region} State University",
+                          "{last} University", "{city} Business School", "Government College, {city}",
+                          "{brand} Institute of Technology", "{city} Community College", "{last} Academy",
+                          "{city} School of Economics", "{last} Medical College", "{brand} College of Arts")
+DATE_RANGES = ("2015 - 2019", "2018 to 2021", "Jan 2020 - present", "2012-2016", "since 2017", "2019 - now",
+               "Mar 2014 - Aug 2018", "2021-present", "2010 to 2013", "June 2016 - May 2020")
+
+
+def _company(rng: random.Random, fake: Faker) -> str:
+    """A company name in one of several styles: Faker's, a coined brand with an industry word, a family name with
+    one, initials with one; sometimes a legal suffix."""
+    style = rng.randrange(6)
+    if style == 0:
+        return fake.company().strip()
+    industry = rng.choice(INDUSTRY_WORDS)
+    brand = rng.choice(BRAND_HEADS) + rng.choice(BRAND_TAILS)
+    name = (f"{brand} {industry}", brand, f"{fake.last_name()} {industry}",
+            "".join(rng.choice("ABCDEFGHJKLMNPRSTVWXYZ") for _ in range(rng.randint(2, 4))) + f" {industry}",
+            f"{rng.choice(BRAND_HEADS)} {industry}")[style - 1]
+    if rng.random() < 0.35:
+        name += " " + rng.choice(COMPANY_SUFFIXES)
+    return name
+
+
+def _place(rng: random.Random, fake: Faker, country: str) -> str:
+    """A location as résumés write it: a real or a Faker city, with or without its region and country."""
+    if rng.random() < 0.3:
+        city, region = fake.city().strip(), ""
+    else:
+        country = rng.choice(tuple(PLACES))
+        city, region = rng.choice(PLACES[country])
+    country_name = rng.choice(COUNTRY_NAMES.get(country, (country,)))
+    forms = [city, city, f"{city}, {country_name}"]
+    if region and region != city:
+        forms += [f"{city}, {region}", f"{city}, {region}, {country_name}", f"{city} ({region})"]
+    return rng.choice(forms)
+
+
+def _degree(rng: random.Random) -> str:
+    level, field = rng.choice(DEGREE_LEVELS), rng.choice(DEGREE_FIELDS)
+    return rng.choice((f"{level} in {field}", f"{level} in {field}", f"{level} ({field})", f"{level}, {field}",
+                       f"{level} of {field}" if level.startswith(("Bachelor", "Master")) else level))
+
+
+def _college(rng: random.Random, fake: Faker) -> str:
+    city, region = rng.choice(PLACES[rng.choice(tuple(PLACES))])
+    return rng.choice(EXTRA_COLLEGE_PATTERNS).format(city=city, region=region or city, last=fake.last_name(),
+                                                     brand=rng.choice(BRAND_HEADS) + rng.choice(BRAND_TAILS))
+
+
+def _years(rng: random.Random) -> str:
+    n = rng.randint(1, 25)
+    unit = rng.choice(("years", "yrs", "years'", "yr") if n > 1 else ("year", "yr"))
+    forms = [f"{n} {unit}", f"{n}+ {unit}", f"{n}.5 {unit}", f"{n} {unit} {rng.randint(1, 11)} months",
+             f"{rng.randint(2, 11)} months"]
+    if n <= len(NUMBER_WORDS):
+        forms += [f"{NUMBER_WORDS[n - 1]} {unit}", f"{NUMBER_WORDS[n - 1].capitalize()} {unit}"]
+    return rng.choice(forms)
+
+
+def _widen(person: _Person, rng: random.Random, fake: Faker, country: str) -> None:
+    """Redraw some of `person`'s values from the wider lists and styles above (composed lines only)."""
+    values = person.values
+    if rng.random() < 0.5:
+        values["DESIGNATION"] = rng.choice(SENIORITY + SENIORITY_STYLES) + rng.choice(EXTRA_DESIGNATIONS)
+    if rng.random() < 0.15:
+        values["DESIGNATION"] = values["DESIGNATION"].lower()
+    if rng.random() < 0.3:
+        values["DEGREE"] = rng.choice(EXTRA_DEGREES)
+    elif rng.random() < 0.5:
+        values["DEGREE"] = _degree(rng)
+    if rng.random() < 0.6:
+        values["COMPANY"] = _company(rng, fake)
+    if rng.random() < 0.6:
+        values["LOCATION"] = _place(rng, fake, country)
+    if rng.random() < 0.5:
+        values["COLLEGE"] = _college(rng, fake)
+    if rng.random() < 0.1:
+        values["NAME"] = rng.choice((values["NAME"].upper(), f"{person.first[0]}. {person.last}",
+                                     f"{person.first} {fake.first_name()[0]}. {person.last}"))
+    if rng.random() < 0.3:
+        values["GRADUATION_YEAR"] = str(rng.randint(1975, 2025))
+    person.skill_list = SKILLS + EXTRA_SKILLS
+    if rng.random() < 0.5:
+        person.years = lambda: _years(rng)
+
+
+# More clauses for the composed lines: first person, résumé headings and key-value fields, dates of employment
+# (not entities), bullets. Their wording is kept apart from DEV_TEMPLATES and HELD_OUT_TEMPLATES too.
+MORE_CLAUSES = (
+    "I am {NAME}", "Hi, I'm {NAME}", "{NAME} here", "Resume - {NAME}", "{NAME}, {LOCATION}", "Full name: {NAME}",
+    "I work at {COMPANY}", "I joined {COMPANY} as a {DESIGNATION}", "{DESIGNATION} @ {COMPANY}",
+    "{COMPANY} | {DESIGNATION} | {DATES}", "{DESIGNATION}, {COMPANY} ({DATES})", "{COMPANY}, {LOCATION}",
+    "{COMPANY} ({DATES})", "worked for {COMPANY} from {DATES}", "currently with {COMPANY}",
+    "at {COMPANY} I was the {DESIGNATION}", "my employer is {COMPANY}", "{DESIGNATION} - {COMPANY}, {LOCATION}",
+    "consultant to {COMPANY}", "clients included {COMPANY}", "{COMPANY} offered me a {DESIGNATION} position",
+    "{DESIGNATION} ({DATES})", "{DATES}: {DESIGNATION} at {COMPANY}", "now a {DESIGNATION}",
+    "grew up in {LOCATION}", "moved to {LOCATION}", "I'm in {LOCATION}", "city: {LOCATION}",
+    "{LOCATION} office", "located in {LOCATION}", "willing to relocate to {LOCATION}", "home town: {LOCATION}",
+    "studied {DEGREE} at {COLLEGE}", "I hold a {DEGREE} from {COLLEGE}", "{COLLEGE} graduate",
+    "{COLLEGE}, {LOCATION}", "{DEGREE} - {COLLEGE} - {GRADUATION_YEAR}", "{COLLEGE} ({GRADUATION_YEAR})",
+    "finished my {DEGREE} in {GRADUATION_YEAR}", "{DEGREE} earned in {GRADUATION_YEAR}", "Degree - {DEGREE}",
+    "earned a {DEGREE}", "did my {DEGREE} at {COLLEGE}", "Education - {COLLEGE}", "graduation: {GRADUATION_YEAR}",
+    "class {GRADUATION_YEAR}", "completed in {GRADUATION_YEAR}", "my skills are {SKILLS}", "Key skills - {SKILLS}",
+    "proficient in {SKILLS}", "strong {SKILLS} skills", "comfortable with {SKILLS}", "I use {SKILLS}",
+    "built tools with {SKILLS}", "Stack: {SKILLS}", "certified in {SKILLS}", "skilled in {SKILLS}",
+    "{YEARS_OF_EXPERIENCE} as a {DESIGNATION}", "{YEARS_OF_EXPERIENCE} at {COMPANY}",
+    "{YEARS_OF_EXPERIENCE} in {SKILLS}", "{YEARS_OF_EXPERIENCE} of work experience", "Exp: {YEARS_OF_EXPERIENCE}",
+    "nearly {YEARS_OF_EXPERIENCE}", "more than {YEARS_OF_EXPERIENCE} in sales", "worked {YEARS_OF_EXPERIENCE} there",
+    "write to {EMAIL}", "E-mail - {EMAIL}", "mail: {EMAIL}", "drop a line at {EMAIL}", "my address is {EMAIL}",
+    "{NAME} [{EMAIL}]",
+)
+BULLETS = ("• ", "- ", "* ", "> ", "o ", "1. ", "")
+SKILL_JOINS = (", ", ", ", " / ", " | ", "; ", " & ", " · ")
+
+
+def _fill_composed(template: str, person: _Person, rng: random.Random) -> Example:
+    """`fill_template` with the separators of skill lists varied and dates of employment (never entities)."""
+    template = template.replace("{DATES}", rng.choice(DATE_RANGES))
+    example = fill_template(template, person)
+    join = rng.choice(SKILL_JOINS)
+    if join == ", ":
+        return example
+    text, entities, position = "", [], 0
+    for i, entity in enumerate(example.entities):  # rewrite the ", " between two skills of one list
+        previous = example.entities[i - 1] if i else None
+        gap = example.text[position:entity.start]
+        if previous is not None and previous.label == entity.label == "SKILLS" and gap == ", ":
+            gap = join
+        text += gap
+        entities.append(Entity(entity.label, len(text), len(text) + len(entity.text), entity.text))
+        text += entity.text
+        position = entity.end
+    text += example.text[position:]
+    return Example(text, tuple(entities), example.source)
 
 
 def make_composed_lines(n: int, seed: int = 0) -> list:
     """`n` training lines of one to three CLAUSES (about one person) joined at random, with sentences that hold no
-    entity mixed in; designations, skills and degrees drawn from wider lists than the templates use.
+    entity mixed in; values drawn from wider lists and styles than the templates use (companies, real places,
+    degrees, colleges, years), skill lists with varied separators, now and then a bullet or a line in lower case.
 
     For training only: the wording of DEV_TEMPLATES and HELD_OUT_TEMPLATES appears in no clause.
     """
@@ -309,16 +521,13 @@ def make_composed_lines(n: int, seed: int = 0) -> list:
     fakers = {locale: Faker(locale) for locale in LOCALES}
     for i, faker in enumerate(fakers.values()):
         faker.seed_instance(seed * len(LOCALES) + i + FAKER_OFFSET["composed"])
+    clauses = CLAUSES + MORE_CLAUSES
     lines = []
     for _ in range(n):
         locale = rng.choice(tuple(LOCALES))
         person = _Person(fakers[locale], LOCALES[locale], rng)
-        if rng.random() < 0.5:
-            person.values["DESIGNATION"] = rng.choice(SENIORITY) + rng.choice(EXTRA_DESIGNATIONS)
-        if rng.random() < 0.5:
-            person.values["DEGREE"] = rng.choice(EXTRA_DEGREES)
-        person.skill_list = SKILLS + EXTRA_SKILLS
-        parts = [rng.choice(CLAUSES) for _ in range(rng.choice((1, 2, 2, 3)))]
+        _widen(person, rng, fakers[locale], LOCALES[locale])
+        parts = [rng.choice(clauses) for _ in range(rng.choice((1, 2, 2, 3, 3, 4)))]
         if rng.random() < 0.3:
             filler = rng.choice(NO_ENTITY).format(number=rng.randint(2, 60), year=rng.randint(1995, 2024),
                                                  phone=fakers[locale].numerify("+## ### ### ####"))
@@ -329,7 +538,11 @@ def make_composed_lines(n: int, seed: int = 0) -> list:
             template += join + (part[0].upper() + part[1:] if join in (". ", "\n") else part)
         if rng.random() < 0.5:
             template += "."
-        example = fill_template(template[0].upper() + template[1:], person)
+        template = rng.choice(BULLETS) + template[0].upper() + template[1:]
+        example = _fill_composed(template, person, rng)
+        if rng.random() < 0.05:  # all lower case: the spans stay where they were
+            example = Example(example.text.lower(), tuple(Entity(e.label, e.start, e.end, e.text.lower())
+                                                          for e in example.entities), example.source)
         lines.append(Example(example.text, example.entities, "composed"))
     return lines
 
@@ -366,8 +579,8 @@ def load_handwritten(name: str = HANDWRITTEN_FILE) -> list:
 # ---------------------------------------------------------------- scores, the shipped models and `extract`
 
 # The tagger is taught in notebooks/w4l2_named_entity_recognition.ipynb, which exports utils/ner_model.py:
-# `tokenize_and_align_labels`, `ner_head`, `word_tags` and the from-scratch
-# `baseline_tagger`. `python -m tools.train_ner` trains the shipped head and baseline; this part loads them.
+# `tokenize_and_align_labels`, `ner_head`, `word_tags`, `bio_word_tags`, the shipped `context_head` and the
+# from-scratch `baseline_tagger`. `python -m tools.train_ner` trains the shipped head and baseline; this part loads them.
 HEAD_FILE = "ner_head.weights.h5"
 BASELINE_FILE = "ner_baseline.weights.h5"
 HEAD_CONFIG_FILE = "ner_head.json"  # how both were trained, what they scored, and the baseline's vocabulary
@@ -414,17 +627,17 @@ _LOADED = {}  # (kind, path) -> Tagger: each shipped model is built once per pro
 
 
 def load_tagger(path=None) -> Tagger:
-    """The frozen encoder under the head trained by `python -m tools.train_ner` (pretrained/ner_head.weights.h5,
-    or the weights file `path`)."""
+    """The frozen encoder under the head (`context_head`) trained by `python -m tools.train_ner`
+    (pretrained/ner_head.weights.h5, or the weights file `path`)."""
     key = ("pretrained", None if path is None else str(path))
     if key not in _LOADED:
         from utils.encoder import load_encoder
-        from utils.ner_model import ner_head
+        from utils.ner_model import context_head
         from utils.paths import pretrained_path
 
         weights = pretrained_path(HEAD_FILE) if path is None else path
         encoder = load_encoder()
-        head = ner_head()
+        head = context_head()
         head.load_weights(str(weights))
         _LOADED[key] = Tagger(encoder.tokenizer, head, encoder=encoder)
     return _LOADED[key]
@@ -449,10 +662,11 @@ def load_baseline() -> Tagger:
 
 
 def tag_words(tagger: Tagger, word_lists, sequence_length: int | None = None, batch_size: int = 64) -> list:
-    """The predicted tag of every word of each list of words, read at the word's first piece. By default the
-    rows are as long as the longest needs (at most MAX_TOKENS); words beyond `sequence_length` are dropped."""
+    """The predicted tag of every word of each list of words, read at the word's first piece, each row the most
+    probable valid BIO sequence (`bio_word_tags`). By default the rows are as long as the longest needs (at most
+    MAX_TOKENS); words beyond `sequence_length` are dropped."""
     from utils.encoder import token_features
-    from utils.ner_model import FEATURE_LAYER, MAX_TOKENS, baseline_ids, word_tags
+    from utils.ner_model import FEATURE_LAYER, MAX_TOKENS, baseline_ids, bio_word_tags
 
     if sequence_length is None:
         pieces = [sum(map(len, word_pieces(tagger.tokenizer, words))) if words else 0 for words in word_lists]
@@ -462,7 +676,7 @@ def tag_words(tagger: Tagger, word_lists, sequence_length: int | None = None, ba
         x = token_features(tagger.encoder, inputs, layers=(FEATURE_LAYER,), batch_size=batch_size, cache=False)
     else:
         x = baseline_ids(inputs["token_ids"], tagger.vocabulary, tagger.tokenizer.token_to_id("[PAD]"))
-    return word_tags(tagger.model.predict(x, batch_size=batch_size, verbose=0), inputs["word_ids"])
+    return bio_word_tags(tagger.model.predict(x, batch_size=batch_size, verbose=0), inputs["word_ids"])
 
 
 def extract(texts, tagger: Tagger | None = None) -> list:

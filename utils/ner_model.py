@@ -104,6 +104,59 @@ def word_tags(logits, word_ids) -> list:
     return rows
 
 
+def _allowed_transitions(tags=TAGS) -> np.ndarray:
+    """allowed[i, j]: may tag j follow tag i in IOB2? An I-X only after B-X or I-X; any other tag anywhere."""
+    return np.array([[not after.startswith("I-") or before[2:] == after[2:] for after in tags] for before in tags])
+
+
+ALLOWED = _allowed_transitions()  # (n_tags, n_tags)
+CAN_START = np.array([not tag.startswith("I-") for tag in TAGS])  # a line's first word is not inside an entity
+
+
+def bio_word_tags(logits, word_ids) -> list:
+    """Like `word_tags`, but each row's tags are the most probable sequence that is valid IOB2: Viterbi over the
+    log-softmax of the scores at each word's first token, the forbidden transitions ruled out. logits (batch,
+    length, n_tags) and word_ids (batch, length) -> lists of tag strings, one per word that the row kept."""
+    logits = np.asarray(logits, dtype="float64")
+    shifted = logits - logits.max(axis=-1, keepdims=True)
+    log_probs = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))  # (batch, length, n_tags)
+    penalty = np.where(ALLOWED, 0.0, -np.inf)  # (previous tag, next tag): 0 where allowed
+    rows = []
+    for scores, owners in zip(log_probs, np.asarray(word_ids)):
+        words, firsts = np.unique(owners, return_index=True)  # each word id and its first token, in word order
+        firsts = firsts[words >= 0]
+        if len(firsts) == 0:
+            rows.append([])
+            continue
+        emissions = scores[firsts]  # (words, n_tags)
+        best = np.where(CAN_START, emissions[0], -np.inf)  # the best score of a valid path ending in each tag
+        back = []  # per word after the first: the best previous tag for each tag
+        for emission in emissions[1:]:
+            candidates = best[:, None] + penalty  # (previous tag, next tag)
+            back.append(candidates.argmax(axis=0))
+            best = candidates.max(axis=0) + emission
+        path = [int(best.argmax())]
+        for pointers in reversed(back):
+            path.append(int(pointers[path[-1]]))
+        rows.append([TAGS[tag] for tag in reversed(path)])
+    return rows
+
+
+def context_head(input_dim: int = 384, units: int = 64, dropout: float = 0.1, n_tags: int = len(TAGS)):
+    """The shipped tagging head: a bidirectional LSTM over the token vectors, then tag logits, so that a token's
+    tag depends on its neighbours too: (batch, length, input_dim) -> (batch, length, n_tags). All-zero vectors
+    (the padding, as `token_features` returns it) are masked."""
+    keras = import_keras()
+    layers = keras.layers
+    vectors = keras.Input((None, input_dim), name="token_vectors")  # (batch, length, input_dim)
+    x = layers.Masking(0.0)(vectors)  # the LSTMs skip the padding
+    x = layers.Dropout(dropout)(x)
+    x = layers.Bidirectional(layers.LSTM(units, return_sequences=True), name="bilstm")(x)  # (batch, length, 2 units)
+    x = layers.Dropout(dropout)(x)
+    logits = layers.Dense(n_tags, name="tag_logits")(x)  # (batch, length, n_tags)
+    return keras.Model(vectors, logits, name="context_head")
+
+
 BASELINE = {"num_layers": 2, "embedding_dim": 128, "num_heads": 4, "fully_connected_dim": 256, "dropout_rate": 0.1}
 
 
