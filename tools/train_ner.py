@@ -54,7 +54,7 @@ from utils.paths import PRETRAINED
 
 SEED = 0
 N_TEMPLATE, N_COMPOSED, N_DEV, N_TEST = 1200, 3600, 500, 1000
-EPOCHS, BASELINE_EPOCHS, BATCH, LEARNING_RATE = 4, 5, 32, 1e-3
+EPOCHS, BASELINE_EPOCHS, BATCH, LEARNING_RATE = 8, 5, 32, 1e-3
 SEQUENCE_LENGTH = 64  # every generated and hand-written line fits (checked below)
 
 
