@@ -15,6 +15,15 @@ needs_shipped = pytest.mark.skipif(not SHIPPED, reason="the shipped trigger-word
 
 @pytest.fixture(scope="module")
 def seeded_model():
+    """The shipped architecture with random weights (and a band normalisation of mean 0, variance 1)."""
+    import keras
+
+    keras.utils.set_random_seed(0)
+    return trigger.detector_model()
+
+
+@pytest.fixture(scope="module")
+def course_model():
     import keras
 
     keras.utils.set_random_seed(0)
@@ -223,6 +232,48 @@ def test_stitching_keeps_the_first_window_then_each_window_after_its_warm_up():
     assert trigger.HOP_FRAMES + trigger.WARMUP_FRAMES == TY
 
 
+def test_the_courses_model_reads_its_own_spectrogram_on_the_same_grid(course_model):
+    probs = trigger.probabilities(noise(10, SAMPLE_RATE), SAMPLE_RATE, model=course_model)
+    assert probs.shape == (TY,) and np.all((probs >= 0) & (probs <= 1))
+
+
+def test_the_warm_up_a_window_drops_is_longer_than_what_the_detector_remembers(seeded_model):
+    x = trigger.log_mel(noise(10, SAMPLE_RATE))[None]
+    changed = x.copy()
+    changed[:, 0] += 1.0  # the first frame only
+    before, after = (np.asarray(seeded_model(v, training=False))[0, :, 0] for v in (x, changed))
+    reached = np.flatnonzero(np.abs(before - after) > 1e-6)
+    assert reached[0] == 0 and reached[-1] < trigger.WARMUP_FRAMES  # so stitched windows lose no context
+
+
+def test_the_detector_is_causal_the_future_does_not_change_the_past(seeded_model):
+    x = trigger.log_mel(noise(6, SAMPLE_RATE))[None]
+    changed = x.copy()
+    changed[:, 400:] += 1.0
+    before, after = (np.asarray(seeded_model(v, training=False))[0, :, 0] for v in (x, changed))
+    np.testing.assert_allclose(before[:400], after[:400], atol=1e-6)
+    assert not np.allclose(before[400:], after[400:])
+
+
+def test_log_mel_gives_one_frame_per_output_step():
+    assert trigger.log_mel(np.zeros(CLIP_SAMPLES, np.float32)).shape == (TY, trigger.N_MELS)
+    assert trigger.log_mel(np.zeros(100, np.float32)).shape == (0, trigger.N_MELS)
+
+
+def test_a_tone_lights_the_mel_band_that_holds_its_frequency():
+    t = np.arange(SAMPLE_RATE) / SAMPLE_RATE
+    for hz in (300.0, 1000.0, 4000.0):
+        band = int(np.argmax(trigger.log_mel(np.sin(2 * np.pi * hz * t).astype(np.float32)).mean(axis=0)))
+        filters = trigger.mel_filters()
+        assert filters[round(hz * trigger.MEL_FFT / SAMPLE_RATE), band] == filters[round(hz * trigger.MEL_FFT / SAMPLE_RATE)].max()
+
+
+def test_every_mel_band_is_a_triangle_that_peaks_near_one():
+    filters = trigger.mel_filters()
+    assert filters.shape == (trigger.MEL_FFT // 2 + 1, trigger.N_MELS)
+    assert np.all(filters.max(axis=0) > 0.5) and np.all(filters <= 1) and np.all(filters >= 0)
+
+
 def test_probabilities_refuse_a_model_that_is_not_a_keras_model():
     with pytest.raises(TypeError, match="model"):
         trigger.probabilities(noise(1), 16000, model="my model")
@@ -340,8 +391,6 @@ EXAMPLE = DATA / "trigger" / trigger_data.EXAMPLE_FILE
 
 @needs_shipped
 @pytest.mark.skipif(not EXAMPLE.exists(), reason="data/trigger/example_activates.wav is not committed yet")
-@pytest.mark.xfail(strict=True, reason="issue 13 is open: the shipped weights catch 9% of held-out wake words "
-                   "(pretrained/trigger_benchmark.json); strict, so this fails as soon as they are good enough")
 def test_detect_finds_every_activate_of_the_committed_clip_and_nothing_else():
     _, _, word_ends_ms = trigger_data.example_activates()  # its activates' ends, from data/trigger/manifest.csv
     result = trigger.match_events(trigger.detect(EXAMPLE), word_ends_ms)

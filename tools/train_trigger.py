@@ -1,27 +1,31 @@
-"""Train the shipped trigger-word model (W3A2) on streamed examples, then choose its threshold on the dev voices.
+"""Train the shipped trigger-word detector (W3A2) and choose its threshold on the dev voices: one command.
 
-    python -m tools.train_trigger --pool build/trigger --minutes 35     # both steps, as pretrained/README.md says
-    python -m tools.train_trigger train --pool build/trigger --minutes 35
-    python -m tools.train_trigger threshold --pool build/trigger
+    python -m tools.train_trigger --pool build/trigger     # writes pretrained/trigger_word.weights.h5 and .json
 
-`train` streams examples and never holds more than a few batches: worker processes each make a 10 s clip of the
-train voices with `tools.trigger_data.labelled_clips(..., augmented=False)` (which calls
-`utils.trigger_word.create_training_clip`), cut it into `--crops` windows of `--crop-seconds` (one around an
-"activate" whenever the clip has one), augment each window on its own with `tools.trigger_data.augment` (room,
-telephone low-pass, gain, and `utils.audio.band_limit` to 8 kHz, as in detection) and return its spectrogram with
-its labels; one example in `--negative-every` is a window of `negative_audio` instead (speech, hard negatives,
-babble, noise, music; no "activate"). The model is `modelf`, which runs on any length, so it trains on short
-windows and detects on 10 s ones. Windows start on a multiple of 320 samples (4 frames of 80: one output step), so
-a window's labels are the clip's labels from its first step on. It trains until `--minutes` have passed, saving
-the weights every `--save-every` steps, and writes pretrained/trigger_word.weights.h5.
+What it does, in three steps (each prints its own timing; the figures land in pretrained/trigger_word.json):
 
-`threshold` loads those weights and applies the stated rule on the dev split (voices never trained on): the
-threshold that misses the fewest dev wake words with at most 0.5 false alarms per hour of dev negative-only audio
-(`utils.trigger.false_reject_curve` and `choose_threshold`), and writes pretrained/trigger_word.json with the dev
-figures and the training record. Timings depend on the machine and how busy it is; each run prints its own.
+1. **Clips.** Worker processes synthesise `--clips` labelled 10 s clips of the train voices
+   (`tools.trigger_data.labelled_clips`: the course's `create_training_clip` on a background, then a room, a
+   telephone low-pass, a gain) and `--negative-clips` 10 s chunks of negative-only audio (`negative_audio`: speech,
+   hard negatives, babble, noise, music), and keep only their log-mel frames (`utils.trigger.log_mel`, float16)
+   and labels: about 110 kB a clip, in shards under build/trigger_features/ (reused by a later run with the same
+   pool and settings).
+2. **Training.** `utils.trigger.detector_model` (dilated causal convolutions) on random `--crop-seconds` windows of
+   those clips, `--negative-share` of each batch from the negative-only chunks, with a gain drawn per window
+   (a shift of every log-mel band) and a few bands masked. Labels start `--delay-ms` after a word's end, so that
+   the detector answers after it has heard whether the word goes on ("activated"), and the first `--settle-ms` of
+   them carry no loss; Adam with a cosine-decaying learning rate, binary
+   cross-entropy, `--steps` steps. The band normalisation's mean and variance are measured on training frames
+   first.
+3. **Threshold.** The stated rule on the dev split (voices never trained on): the threshold that misses the fewest
+   dev wake words with at most 0.5 false alarms per hour of dev negative-only audio
+   (`utils.trigger.false_reject_curve`, `choose_threshold`).
+
+Timings depend on the machine and how busy it is; each run records its own.
 """
 
 import argparse
+import hashlib
 import json
 import multiprocessing
 import sys
@@ -31,173 +35,153 @@ from pathlib import Path
 import numpy as np
 
 from utils.paths import ROOT
-from utils.trigger_word import (
-    CLIP_MS,
-    CLIP_SAMPLES,
-    N_FREQ,
-    STEP_SAMPLES,
-    TY,
-    activate_labels,
-    output_steps,
-    spectrogram,
-)
+from utils.trigger_word import TY, activate_labels
 
 WEIGHTS = ROOT / "pretrained" / "trigger_word.weights.h5"
 SETTINGS = ROOT / "pretrained" / "trigger_word.json"
-RECORD = ROOT / "build" / "trigger_train_record.json"  # what `train` did, kept for `threshold` (build/ is not committed)
+FEATURES = ROOT / "build" / "trigger_features"
 RULE = "the most dev wake words caught with at most 0.5 false alarms per hour of dev negative-only audio"
+SHARD = 50  # clips per shard file
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Examples, made in worker processes
+# 1. Clips -> log-mel frames, made in worker processes
 
-def window_starts(activate_ends_ms, n_windows, crop_samples, rng) -> list[int]:
-    """First output step of each window: the first ones hold an activate's end and its labels (when there is one),
-    placed at random around it; the rest anywhere in the clip."""
-    steps = output_steps(crop_samples)
-    last = min(TY - steps, (CLIP_SAMPLES - crop_samples) // STEP_SAMPLES)
-    starts = []
-    ends = list(activate_ends_ms)
-    rng.shuffle(ends)
-    for end in ends[:max(0, n_windows - 1)]:
-        end_step = int(end * TY / CLIP_MS)
-        low, high = max(0, end_step + 60 - steps), max(0, min(last, end_step - 110))  # labels in, the word too
-        starts.append(int(rng.integers(min(low, high), high + 1)))
-    while len(starts) < n_windows:
-        starts.append(int(rng.integers(0, last + 1)))
-    return starts
+def make_shard(task) -> str:
+    """Write one shard: `SHARD` clips' log-mel frames (n, TY, N_MELS) float16 and labels (n, TY) uint8."""
+    from tools.trigger_data import labelled_clips, negative_audio
+    from utils.trigger import log_mel
 
-
-def make_examples(task) -> tuple[np.ndarray, np.ndarray]:
-    """(x (n, frames, N_FREQ), y (n, steps)) of one clip: its windows, each augmented on its own."""
-    from tools.trigger_data import augment, labelled_clips, negative_audio
-
-    seed, pool, n_windows, crop_samples, negative = task
-    rng = np.random.default_rng(seed)
-    steps = output_steps(crop_samples)
+    path, pool, seed, negative = task
     if negative:
-        audio, ends = next(iter(negative_audio("train", 10, seed=seed, folder=pool))), []
+        clips = [(audio, []) for audio in negative_audio("train", 10 * SHARD, seed=seed, folder=pool)]
     else:
-        [(audio, ends)] = labelled_clips("train", 1, seed=seed, folder=pool, augmented=False)
-    labels = activate_labels(ends)
-    xs, ys = [], []
-    for start in window_starts(ends, n_windows, crop_samples, rng):
-        window = audio[start * STEP_SAMPLES:start * STEP_SAMPLES + crop_samples]
-        if not negative:  # negative_audio is augmented already
-            window = augment(window, rng, "train", pool)
-        xs.append(spectrogram(window).T)  # (frames, N_FREQ)
-        ys.append(labels[start:start + steps])
-    return np.stack(xs), np.stack(ys)
+        clips = labelled_clips("train", SHARD, seed=seed, folder=pool)
+    x = np.stack([log_mel(audio)[:TY] for audio, _ in clips]).astype(np.float16)
+    y = np.stack([activate_labels(ends) for _, ends in clips]).astype(np.uint8)
+    np.savez(path, x=x, y=y)
+    return str(path)
 
 
-def tasks(seed, pool, n_windows, crop_samples, negative_every):
-    """Endless stream of example tasks, one seed per clip."""
-    index = 0
-    while True:
-        yield (seed * 1_000_003 + index, pool, n_windows, crop_samples, index % negative_every == negative_every - 1)
-        index += 1
+def feature_folder(args) -> Path:
+    """build/trigger_features/<key>: the key names the pool (its manifest's SHA-256) and the seed."""
+    from tools.trigger_data import set_folder
+
+    manifest = (set_folder(args.pool) / "manifest.csv").read_bytes()
+    return FEATURES / f"{hashlib.sha256(manifest).hexdigest()[:12]}-seed{args.seed}"
 
 
-def prefetched(workers, task_stream, ahead):
-    """Results of `make_examples` over `task_stream`, in order, with at most `ahead` clips made in advance (the
-    pool's own imap would read the endless stream and keep every finished clip: gigabytes within minutes)."""
-    pending = [workers.apply_async(make_examples, (next(task_stream),)) for _ in range(ahead)]
-    while True:
-        result = pending.pop(0).get()
-        pending.append(workers.apply_async(make_examples, (next(task_stream),)))
-        yield result
+def make_clips(args) -> dict:
+    """The shards of step 1 (made when missing); returns {"positive": [paths], "negative": [paths], ...}."""
+    from tools.trigger_data import set_folder
+
+    folder = feature_folder(args)
+    folder.mkdir(parents=True, exist_ok=True)
+    pool = str(set_folder(args.pool))
+    tasks = [(folder / f"positive_{k:04d}.npz", pool, args.seed * 1_000_003 + k, False)
+             for k in range(-(-args.clips // SHARD))]
+    tasks += [(folder / f"negative_{k:04d}.npz", pool, args.seed * 1_000_003 + 500_000 + k, True)
+              for k in range(-(-args.negative_clips // SHARD))]
+    missing = [task for task in tasks if not task[0].exists()]
+    start = time.time()
+    if missing:
+        with multiprocessing.get_context("spawn").Pool(args.workers) as workers:
+            for done, path in enumerate(workers.imap_unordered(make_shard, missing), 1):
+                if done % 10 == 0 or done == len(missing):
+                    print(f"clips: {done}/{len(missing)} shards, {time.time() - start:.0f} s", flush=True)
+    return {"positive": [task[0] for task in tasks if not task[3]], "negative": [task[0] for task in tasks if task[3]],
+            "seconds": round(time.time() - start), "shards_made": len(missing)}
+
+
+def load(paths) -> tuple[np.ndarray, np.ndarray]:
+    parts = [np.load(path) for path in paths]
+    return np.concatenate([p["x"] for p in parts]), np.concatenate([p["y"] for p in parts])
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Training
+# 2. Training
 
-def train(args) -> dict:
-    crop_samples = round(args.crop_seconds * 44100) // STEP_SAMPLES * STEP_SAMPLES
-    context = multiprocessing.get_context("spawn")  # workers start before TensorFlow, and never fork it
-    workers = context.Pool(args.workers)
-    stream = prefetched(workers, tasks(args.seed, args.pool, args.crops, crop_samples, args.negative_every),
-                        ahead=2 * args.workers)
+def delayed(y, steps) -> np.ndarray:
+    """The labels `y` (clips, TY) moved `steps` later (zeros come in at the start; labels past the end drop off).
 
-    import keras
-
-    from utils.trigger_word import modelf
-
-    keras.utils.set_random_seed(args.seed)
-    model = modelf((None, N_FREQ), dropout_rate=args.dropout_rate)
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=args.learning_rate), loss="binary_crossentropy")
-    if args.resume:
-        model.load_weights(args.out)
-    start, step, examples, clips, losses = time.time(), 0, 0, 0, []
-    x_buffer, y_buffer = [], []
-    deadline = start + 60 * args.minutes
-    while time.time() < deadline:
-        while sum(len(x) for x in x_buffer) < args.batch_size:
-            x, y = next(stream)
-            x_buffer.append(x)
-            y_buffer.append(y)
-            clips += 1
-        x, y = np.concatenate(x_buffer), np.concatenate(y_buffer)
-        x_buffer, y_buffer = [x[args.batch_size:]], [y[args.batch_size:]]
-        loss = model.train_on_batch(x[:args.batch_size], y[:args.batch_size, :, None])
-        losses.append(float(loss))
-        step += 1
-        examples += args.batch_size
-        if step % args.log_every == 0:
-            print(f"step {step}: loss {np.mean(losses[-args.log_every:]):.4f}, {examples} windows from {clips} clips, "
-                  f"{time.time() - start:.0f} s", flush=True)
-        if step % args.save_every == 0:
-            model.save_weights(args.out)
-    calibrate_batch_norm(model, [next(stream) for _ in range(args.calibration_clips)])
-    workers.terminate()
-    model.save_weights(args.out)
-    seconds = time.time() - start
-    record = {"steps": step, "batch_size": args.batch_size, "windows_seen": examples, "clips_made": clips,
-              "window_seconds": crop_samples / 44100, "windows_per_clip": args.crops,
-              "negative_every": args.negative_every, "learning_rate": args.learning_rate,
-              "dropout_rate": args.dropout_rate, "seed": args.seed, "training_seconds": round(seconds),
-              "final_loss": round(float(np.mean(losses[-args.log_every:])), 4) if losses else None}
-    print(f"trained {step} steps ({examples} windows from {clips} clips) in {seconds:.0f} s; saved {args.out}")
-    RECORD.parent.mkdir(exist_ok=True)
-    RECORD.write_text(json.dumps(record, indent=1) + "\n")  # for a later `threshold` run
-    return record
-
-
-def calibrate_batch_norm(model, examples) -> None:
-    """Set each BatchNormalization layer's moving mean and variance to the statistics of its inputs in inference
-    mode (dropout off, earlier layers already calibrated), over the windows of `examples` (make_examples results).
-
-    During training a BatchNormalization layer that follows dropout and a GRU averages statistics of dropped-out
-    activations; without dropout the GRU's outputs spread differently, and the model, right with batch statistics,
-    says almost nothing with its moving ones. Measured once after training, the statistics match inference.
+    A word that begins like the wake word ("activate-d", "activate-s") is told apart only by what follows its
+    "activate". Labels that start right at the end of the word ask the network to answer before it can hear
+    that; labels that start a little later ask it to answer once it has, and the steps in between are labelled 0.
     """
+    moved = np.zeros_like(y)
+    moved[:, steps:] = y[:, :y.shape[1] - steps]
+    return moved
+
+
+def loss_weights(y, settle_steps) -> np.ndarray:
+    """(clips, TY) float32: 1, except 0 on the first `settle_steps` labelled steps after each word's end. Those
+    steps carry no loss, so the detector may wait that long to hear whether the word goes on ("activate-d")."""
+    starts = (y == 1) & (np.pad(y, ((0, 0), (1, 0)))[:, :-1] == 0)  # the first labelled step of each word
+    settling = np.zeros(y.shape, dtype=bool)
+    for k in range(settle_steps):
+        settling[:, k:] |= starts[:, :y.shape[1] - k]
+    return (~settling).astype(np.float32)
+
+
+def batches(positive, negative, args, rng):
+    """Endless (x (batch, crop, N_MELS) float32, y (batch, crop, 1), weights (batch, crop)) of random windows,
+    augmented; the weights are `loss_weights` with --settle-ms."""
+    (px, py), (nx, ny) = positive, negative
+    crop = round(args.crop_seconds * TY / 10)
+    n_negative = round(args.batch_size * args.negative_share)
+    settle_steps = round(args.settle_ms * TY / 10_000)
+    while True:
+        xs, ys = [], []
+        for source_x, source_y, n in ((px, py, args.batch_size - n_negative), (nx, ny, n_negative)):
+            clips = rng.integers(len(source_x), size=n)
+            starts = rng.integers(0, TY - crop + 1, size=n)
+            xs += [source_x[c, s:s + crop] for c, s in zip(clips, starts)]
+            ys += [source_y[c, s:s + crop] for c, s in zip(clips, starts)]
+        x = np.stack(xs).astype(np.float32)
+        x += rng.uniform(-0.6, 0.6, size=(len(x), 1, 1)).astype(np.float32)  # gain: -6 to +6 dB on every band
+        for row in x:
+            low = int(rng.integers(0, x.shape[2]))
+            row[:, low:low + int(rng.integers(0, 5))] = row.min()  # up to four bands masked (SpecAugment's idea)
+        y = np.stack(ys)
+        yield x, y.astype(np.float32)[:, :, None], loss_weights(y, settle_steps)
+
+
+def train(args, shards) -> dict:
     import keras
 
-    x = np.concatenate([x for x, _ in examples])  # (windows, frames, N_FREQ)
-    for layer in model.layers:
-        if isinstance(layer, keras.layers.InputLayer):
-            continue
-        if isinstance(layer, keras.layers.BatchNormalization):
-            values = np.asarray(x, dtype=np.float64).reshape(-1, x.shape[-1])
-            layer.moving_mean.assign(values.mean(axis=0).astype(np.float32))
-            layer.moving_variance.assign(values.var(axis=0).astype(np.float32))
-        x = np.asarray(layer(x, training=False))
+    from utils.trigger import detector_model
 
-
-def calibrate(args) -> None:
-    """`calibrate_batch_norm` on the weights in --out, with fresh train windows; saves them back."""
-    crop_samples = round(args.crop_seconds * 44100) // STEP_SAMPLES * STEP_SAMPLES
-    from utils.trigger_word import modelf
-
-    model = modelf((None, N_FREQ), dropout_rate=args.dropout_rate)
-    model.load_weights(args.out)
-    task_stream = tasks(args.seed + 1, args.pool, args.crops, crop_samples, args.negative_every)
-    calibrate_batch_norm(model, [make_examples(next(task_stream)) for _ in range(args.calibration_clips)])
+    positive, negative = load(shards["positive"]), load(shards["negative"])
+    positive = positive[0], delayed(positive[1], round(args.delay_ms * TY / 10_000))
+    print(f"training on {len(positive[0])} clips with wake words and {len(negative[0])} without "
+          f"({(positive[0].nbytes + negative[0].nbytes) / 1e9:.2f} GB of log-mel frames)", flush=True)
+    keras.utils.set_random_seed(args.seed)
+    rng = np.random.default_rng(args.seed)
+    model = detector_model(width=args.width)
+    sample = np.concatenate([positive[0][:200], negative[0][:100]]).astype(np.float32)  # (clips, TY, N_MELS)
+    model.get_layer("band_normalisation").adapt(sample)
+    schedule = keras.optimizers.schedules.CosineDecay(args.learning_rate, decay_steps=args.steps, alpha=0.02)
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=schedule), loss="binary_crossentropy")
+    stream = batches(positive, negative, args, rng)
+    start, losses = time.time(), []
+    for step in range(1, args.steps + 1):
+        x, y, weights = next(stream)
+        losses.append(float(model.train_on_batch(x, y, sample_weight=weights)))
+        if step % args.log_every == 0 or step == args.steps:
+            print(f"step {step}: loss {np.mean(losses[-args.log_every:]):.4f}, {time.time() - start:.0f} s", flush=True)
+    seconds = time.time() - start
     model.save_weights(args.out)
-    print(f"calibrated the batch normalisation of {args.out} on {args.calibration_clips} clips' windows")
+    print(f"trained {args.steps} steps in {seconds:.0f} s; saved {args.out}")
+    return {"steps": args.steps, "batch_size": args.batch_size, "window_seconds": args.crop_seconds,
+            "windows_seen": args.steps * args.batch_size, "negative_share": args.negative_share,
+            "clips": len(positive[0]), "negative_clips": len(negative[0]),
+            "wake_words": int(np.sum(np.diff(positive[1], axis=1, prepend=0) == 1)),
+            "learning_rate": args.learning_rate, "delay_ms": args.delay_ms, "settle_ms": args.settle_ms, "width": args.width, "seed": args.seed, "parameters": int(model.count_params()),
+            "training_seconds": round(seconds), "final_loss": round(float(np.mean(losses[-args.log_every:])), 4)}
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# The threshold, on the dev voices
+# 3. The threshold, on the dev voices
 
 def _negative_chunk(task) -> np.ndarray:
     from tools.trigger_data import negative_audio
@@ -206,60 +190,53 @@ def _negative_chunk(task) -> np.ndarray:
     return np.concatenate(list(negative_audio("dev", seconds, seed=seed, folder=pool)))
 
 
-def choose(args, record=None) -> dict:
+def choose(args) -> dict:
+    """The rule on the dev split: {"threshold", "dev" figures, "dev_curve", "threshold_seconds"}."""
     from tools.trigger_data import labelled_clips
     from utils import trigger
 
     start = time.time()
-    context = multiprocessing.get_context("spawn")
-    with context.Pool(args.workers) as workers:
+    with multiprocessing.get_context("spawn").Pool(args.workers) as workers:
         minutes = max(1, round(args.dev_hours * 60))
         negative = workers.imap(_negative_chunk, [(args.seed + 10_000 + k, args.pool, 60) for k in range(minutes)])
-        from utils.trigger_word import modelf
-
-        model = modelf((None, N_FREQ))
+        model = trigger.detector_model(width=args.width)
         model.load_weights(args.out)
         positives = labelled_clips("dev", args.dev_clips, seed=args.seed + 20_000, folder=args.pool)
-        positive_probs = [trigger.probabilities(audio, 44100, model) for audio, _ in positives]
+        positive_probs = trigger.many_probabilities([audio for audio, _ in positives], 44100, model)
         word_ends = [ends for _, ends in positives]
         negative_probs = [trigger.probabilities(chunk, 44100, model) for chunk in negative]
     curve = trigger.false_reject_curve(positive_probs, word_ends, negative_probs)
-    at = trigger.false_reject_at(curve, trigger.MAX_FA_PER_HOUR)
-    k = curve["thresholds"].index(at["threshold"])
-    record = record or (json.loads(RECORD.read_text()) if RECORD.exists() else {})
-    settings = {
-        "threshold": at["threshold"], "rule": RULE,
-        "dev": {"recall": curve["recall"][k], "precision": curve["precision"][k], "f1": curve["f1"][k],
-                "false_alarms_per_hour": at["false_alarms_per_hour"], "false_alarms": curve["false_alarms"][k],
-                "wake_words": curve["words"], "clips": len(positives), "negative_hours": round(curve["hours"], 3),
-                "voices": "dev split of tools/trigger_data.py (flite awb, espeak-ng Scottish accent)"},
-        "dev_curve": {key: curve[key] for key in ("thresholds", "false_reject_rate", "false_alarms_per_hour")},
-        "training": record, "threshold_seconds": round(time.time() - start),
-        "command": "python -m tools.train_trigger " + " ".join(args.argv),
-    }
-    settings = json.loads(json.dumps(settings).replace("NaN", "null"))  # no detection: precision is undefined
-    Path(args.settings).write_text(json.dumps(settings, indent=1) + "\n")
-    print(json.dumps(settings["dev"]), "threshold", at["threshold"])
-    return settings
+    try:
+        threshold, rule_met = trigger.choose_threshold(curve, trigger.MAX_FA_PER_HOUR), True
+    except ValueError:  # no threshold of the sweep is quiet enough: the quietest, and the record says so
+        threshold, rule_met = curve["thresholds"][-1], False
+    k = curve["thresholds"].index(threshold)
+    return {"threshold": threshold, "rule": RULE, "rule_met": rule_met,
+            "dev": {"recall": curve["recall"][k], "precision": curve["precision"][k], "f1": curve["f1"][k],
+                    "false_alarms_per_hour": curve["false_alarms_per_hour"][k], "false_alarms": curve["false_alarms"][k],
+                    "wake_words": curve["words"], "clips": len(positives), "negative_hours": round(curve["hours"], 3),
+                    "voices": "dev split of tools/trigger_data.py (flite awb, espeak-ng Scottish accent)"},
+            "dev_curve": {key: curve[key] for key in ("thresholds", "false_reject_rate", "false_alarms_per_hour")},
+            "threshold_seconds": round(time.time() - start)}
 
 
 def parse(argv):
     parser = argparse.ArgumentParser(prog="python -m tools.train_trigger", description=__doc__.split("\n\n")[0])
-    parser.add_argument("command", nargs="?", choices=("all", "train", "calibrate", "threshold"), default="all")
     parser.add_argument("--pool", default=None, help="the set to train on (default: build/trigger, else data/trigger)")
-    parser.add_argument("--minutes", type=float, default=35.0, help="training time (wall clock)")
-    parser.add_argument("--batch-size", type=int, default=16)
-    parser.add_argument("--crop-seconds", type=float, default=3.0)
-    parser.add_argument("--crops", type=int, default=3, help="windows cut from each clip")
-    parser.add_argument("--negative-every", type=int, default=4, help="one clip in this many is negative-only")
-    parser.add_argument("--learning-rate", type=float, default=1e-3)
-    parser.add_argument("--dropout-rate", type=float, default=0.2)
+    parser.add_argument("--clips", type=int, default=16000, help="labelled 10 s train clips (step 1)")
+    parser.add_argument("--negative-clips", type=int, default=8000, help="10 s negative-only train chunks (step 1)")
+    parser.add_argument("--steps", type=int, default=10000)
+    parser.add_argument("--width", type=int, default=64, help="channels of the detector's convolutions (the shipped "
+                        "model has utils.trigger.WIDTH)")
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--crop-seconds", type=float, default=5.0)
+    parser.add_argument("--negative-share", type=float, default=0.375, help="share of a batch without the word")
+    parser.add_argument("--learning-rate", type=float, default=2e-3)
+    parser.add_argument("--delay-ms", type=float, default=200.0, help="labels start this long after a word's end")
+    parser.add_argument("--settle-ms", type=float, default=70.0, help="then no loss on the first labelled steps")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--log-every", type=int, default=10)
-    parser.add_argument("--save-every", type=int, default=50)
-    parser.add_argument("--resume", action="store_true", help="start from the weights in --out")
-    parser.add_argument("--calibration-clips", type=int, default=40, help="clips whose windows set the BN statistics")
+    parser.add_argument("--log-every", type=int, default=50)
     parser.add_argument("--dev-clips", type=int, default=150)
     parser.add_argument("--dev-hours", type=float, default=1.0)
     parser.add_argument("--out", default=str(WEIGHTS))
@@ -271,11 +248,14 @@ def parse(argv):
 
 def main(argv=None) -> int:
     args = parse(sys.argv[1:] if argv is None else argv)
-    record = train(args) if args.command in ("all", "train") else None
-    if args.command == "calibrate":
-        calibrate(args)
-    if args.command in ("all", "threshold"):
-        choose(args, record)
+    shards = make_clips(args)
+    record = train(args, shards) | {"clip_seconds": shards["seconds"], "shards_made": shards["shards_made"]}
+    settings = choose(args)
+    sha = hashlib.sha256(Path(args.out).read_bytes()).hexdigest()
+    settings |= {"training": record, "weights_sha256": sha, "made_by": ["python -m tools.train_trigger " + " ".join(args.argv)]}
+    settings = json.loads(json.dumps(settings).replace("NaN", "null"))  # no detection: precision is undefined
+    Path(args.settings).write_text(json.dumps(settings, indent=1) + "\n")
+    print(json.dumps(settings["dev"]), "threshold", settings["threshold"])
     return 0
 
 

@@ -1,9 +1,12 @@
 """A wake-word detector people can use ("activate" -> chime), and the numbers the field measures one by.
 
-The network, its spectrogram and the course's data functions are in `utils.trigger_word`, generated from
-notebooks/w3a2_trigger_word_detection.ipynb; this module puts the trained model behind `detect` and `chime`, and
-holds the event metrics of the notebook's evaluation section and of tools/trigger_benchmark.py.
+The course's network (`modelf`), its spectrogram and the course's data functions are in `utils.trigger_word`,
+generated from notebooks/w3a2_trigger_word_detection.ipynb; this module holds the shipped network, puts it behind
+`detect` and `chime`, and holds the event metrics of the notebook's evaluation section and of tools/trigger_benchmark.py.
 
+- `detector_model()` and `log_mel(samples)`: the shipped network, a stack of dilated causal convolutions over 40
+  log-mel bands, one output per step of the course's grid (the course's `modelf`, whose GRUs take the 1,375 steps
+  one after another, is the baseline; the notebook compares their speed).
 - `probabilities(samples, sample_rate)`: the model's output, one value every `FRAME_MS` ms (1,375 per 10 s), for a
   recording of any sample rate, channel count and length. It hears what it was trained on: the recording is mixed
   to mono, band-limited to 8 kHz (`utils.audio.band_limit`), resampled to 44.1 kHz and cut into 10 s windows that
@@ -30,7 +33,7 @@ import numpy as np
 from utils import audio
 from utils.checks import check_array, check_number, describe
 from utils.paths import pretrained_path
-from utils.trigger_word import CLIP_MS, CLIP_SAMPLES, N_FREQ, SAMPLE_RATE, TY, modelf, spectrogram
+from utils.trigger_word import CLIP_MS, CLIP_SAMPLES, N_FREQ, SAMPLE_RATE, STEP_SAMPLES, TY, spectrogram
 
 FRAME_MS = CLIP_MS / TY  # 7.27 ms: the time between two of the model's outputs (1,375 per 10 s, as the labels)
 WARMUP_MS = 2000  # windows overlap by this much; a window's first WARMUP_MS are dropped when an earlier one has them
@@ -92,12 +95,74 @@ def model_input(samples, sample_rate) -> np.ndarray:
 
 
 # ---------------------------------------------------------------------------------------------------------
+# The shipped network: dilated causal convolutions over log-mel bands
+
+N_MELS = 40  # mel bands, 60 Hz to 7.6 kHz (everything the detector hears is band-limited to 8 kHz)
+MEL_FFT = 1024  # samples per frame (23 ms at 44.1 kHz); frames are STEP_SAMPLES apart: 1,375 per 10 s, as TY
+MEL_LOW_HZ, MEL_HIGH_HZ = 60.0, 7600.0
+DILATIONS = (1, 2, 4, 8, 16, 32, 64)  # receptive field 1 + 2 * 127 + 2 = 257 steps, 1.9 s: less than WARMUP_MS
+WIDTH = 64  # channels of every convolution
+
+
+@functools.cache
+def mel_filters() -> np.ndarray:
+    """(MEL_FFT // 2 + 1, N_MELS) float32: triangles on the mel scale, m = 2595 log10(1 + f / 700), each rising
+    from one band's centre to the next and falling to the one after; the power spectrum times this is the mel one."""
+    def mel(hz):
+        return 2595.0 * np.log10(1.0 + np.asarray(hz) / 700.0)
+
+    edges_hz = 700.0 * (10 ** (np.linspace(mel(MEL_LOW_HZ), mel(MEL_HIGH_HZ), N_MELS + 2) / 2595.0) - 1.0)
+    bins_hz = np.fft.rfftfreq(MEL_FFT, 1.0 / SAMPLE_RATE)  # (513,)
+    low, centre, high = edges_hz[:-2], edges_hz[1:-1], edges_hz[2:]  # (N_MELS,) each
+    rising = (bins_hz[:, None] - low) / (centre - low)
+    falling = (high - bins_hz[:, None]) / (high - centre)
+    return np.maximum(0.0, np.minimum(rising, falling)).astype(np.float32)
+
+
+def log_mel(samples) -> np.ndarray:
+    """(frames, N_MELS) float32: log10 of the mel-band power of SAMPLE_RATE `samples` (1-D), one frame of MEL_FFT
+    samples every STEP_SAMPLES (frame i starts at sample i * STEP_SAMPLES: 1,375 frames for 10 s, on the grid of
+    the course's labels). A floor of 1e-8 keeps silence finite."""
+    samples = np.asarray(samples, dtype=np.float32)
+    n_frames = max(0, (len(samples) - MEL_FFT) // STEP_SAMPLES + 1)
+    if n_frames == 0:
+        return np.zeros((0, N_MELS), np.float32)
+    frames = np.lib.stride_tricks.sliding_window_view(samples, MEL_FFT)[::STEP_SAMPLES][:n_frames]
+    power = np.abs(np.fft.rfft(frames * np.hanning(MEL_FFT + 1)[:-1].astype(np.float32), axis=1)) ** 2
+    return np.log10(power.astype(np.float32) @ mel_filters() + 1e-8).astype(np.float32)
+
+
+def detector_model(width=WIDTH, dilations=DILATIONS):
+    """The shipped detector: log-mel frames (None, N_MELS) -> P("activate" has just ended) per frame (None, 1).
+
+    A per-band normalisation (its mean and variance measured on training audio and saved with the weights), a
+    causal convolution to `width` channels, then one residual block per dilation d: a causal Conv1D of kernel 3
+    that looks d and 2d steps back, ReLU, layer normalisation over the channels. Causal: the answer at a step
+    depends only on the audio up to it (and the 23 ms of its own frame), so the detector can run as it listens,
+    and 10 s windows stitched after WARMUP_MS give the same answers as one long pass. No recurrence and no
+    batch statistics: every step is computed at once, and training and inference see the same layers.
+    """
+    import keras
+
+    width = check_number(width, "width", low=1, integer=True)
+    inputs = keras.Input((None, N_MELS), name="log_mel")
+    x = keras.layers.Normalization(axis=-1, name="band_normalisation")(inputs)
+    x = keras.layers.Conv1D(width, 3, padding="causal", activation="relu", name="stem")(x)
+    for d in dilations:
+        h = keras.layers.Conv1D(width, 3, dilation_rate=d, padding="causal", activation="relu", name=f"dilated_{d}")(x)
+        x = keras.layers.LayerNormalization(name=f"norm_{d}")(keras.layers.Add(name=f"residual_{d}")([x, h]))
+    x = keras.layers.Conv1D(width, 1, activation="relu", name="mix")(x)
+    outputs = keras.layers.Dense(1, activation="sigmoid", name="activate")(x)
+    return keras.Model(inputs, outputs, name="trigger_detector")
+
+
+# ---------------------------------------------------------------------------------------------------------
 # The model's probabilities
 
 @functools.cache
 def shipped_model():
-    """The shipped network, built once per process: `modelf` for any length, with pretrained/ weights."""
-    model = modelf((None, N_FREQ))
+    """The shipped network, built once per process: `detector_model()` with the weights in pretrained/."""
+    model = detector_model()
     model.load_weights(pretrained_path(WEIGHTS))
     return model
 
@@ -110,34 +175,46 @@ def shipped_settings() -> dict:
 _PREDICT = weakref.WeakKeyDictionary()  # model -> its compiled forward pass
 
 
+def features(model, clip) -> np.ndarray:
+    """What `model` reads of a 10 s SAMPLE_RATE `clip`: log-mel frames for `detector_model`, (TY, N_MELS); the
+    course's spectrogram for `modelf`, (TX, N_FREQ). Told apart by the width of the model's input."""
+    return log_mel(clip) if model.input_shape[-1] == N_MELS else spectrogram(clip).T
+
+
 def predictor(model):
     """`model`'s forward pass (inference mode) as one TensorFlow graph for any batch size and length, traced once.
 
     Keras' own `predict_on_batch` traces again for each new batch size and, with the length fixed, spends a minute
-    or more optimising the graph of the GRU loops; with the length left open it traces in about a second. The
-    layers are applied one after the other, the Dense layer inside TimeDistributed directly (the same weights):
-    Keras' TimeDistributed, traced with both the batch and the time axis open, returns the wrong number of steps.
+    or more optimising the graph of `modelf`'s GRU loops; with the length left open it traces in about a second.
+    For `modelf` the layers are applied one after the other, the Dense layer inside TimeDistributed directly (the
+    same weights): Keras' TimeDistributed, traced with both the batch and the time axis open, returns the wrong
+    number of steps.
     """
     import keras
     import tensorflow as tf
 
     if model not in _PREDICT:
-        layers = [layer.layer if isinstance(layer, keras.layers.TimeDistributed) else layer for layer in model.layers
-                  if not isinstance(layer, keras.layers.InputLayer)]
+        width = model.input_shape[-1]
+        if width == N_MELS:
+            def forward(x):
+                return model(x, training=False)
+        else:
+            layers = [layer.layer if isinstance(layer, keras.layers.TimeDistributed) else layer
+                      for layer in model.layers if not isinstance(layer, keras.layers.InputLayer)]
 
-        def forward(x):
-            for layer in layers:
-                x = layer(x, training=False)
-            return x
+            def forward(x):
+                for layer in layers:
+                    x = layer(x, training=False)
+                return x
 
-        _PREDICT[model] = tf.function(forward, input_signature=[tf.TensorSpec((None, None, N_FREQ), tf.float32)])
+        _PREDICT[model] = tf.function(forward, input_signature=[tf.TensorSpec((None, None, width), tf.float32)])
     return _PREDICT[model]
 
 
 def _is_model(model) -> bool:
     import keras
 
-    return isinstance(model, keras.Model)
+    return isinstance(model, keras.Model) and model.input_shape[-1] in (N_MELS, N_FREQ)
 
 
 def frame_count(n_samples: int) -> int:
@@ -164,7 +241,8 @@ def probabilities(samples, sample_rate, model=None) -> np.ndarray:
     """(frames,) float32: the model's probability that "activate" has just ended, one every FRAME_MS ms (1,375 per
     10 s; frame i is at i * FRAME_MS ms), for `samples` of shape (n,) or (n, channels) in [-1, 1] at `sample_rate`.
 
-    `model`: a Keras model from `modelf((None, N_FREQ))`; None, the shipped one (loaded once per process).
+    `model`: a Keras model from `detector_model()` or the course's `modelf((None, N_FREQ))`; None, the shipped
+    one (loaded once per process).
     Long recordings are read in 10 s windows that overlap by WARMUP_MS; short ones are padded with silence.
     """
     return many_probabilities([samples], sample_rate, model)[0]
@@ -178,14 +256,14 @@ def many_probabilities(recordings, sample_rate, model=None) -> list[np.ndarray]:
     if model is None:
         model = shipped_model()
     elif not _is_model(model):
-        raise TypeError(f"model must be a Keras model built by modelf, got {describe(model)}")
+        raise TypeError(f"model must be a Keras model built by detector_model or modelf, got {describe(model)}")
     forward = predictor(model)
     heard = [model_input(*recording(samples, sample_rate)) for samples in recordings]
     clips = [windows(samples) for samples in heard]
     everything = np.concatenate(clips) if clips else np.zeros((0, CLIP_SAMPLES), np.float32)
     outputs = []
     for start in range(0, len(everything), BATCH_WINDOWS):
-        x = np.stack([spectrogram(clip).T for clip in everything[start:start + BATCH_WINDOWS]])  # (batch, TX, N_FREQ)
+        x = np.stack([features(model, clip) for clip in everything[start:start + BATCH_WINDOWS]])  # (batch, frames, width)
         outputs.append(np.asarray(forward(x))[:, :, 0])  # (batch, TY)
     window_probs = np.split(np.concatenate(outputs), np.cumsum([len(c) for c in clips])[:-1]) if outputs else []
     return [stitch(probs, frame_count(len(samples))).astype(np.float32)
@@ -331,8 +409,10 @@ def event_scores(matches) -> dict:
 
 
 def default_thresholds() -> np.ndarray:
-    """The sweep of `false_reject_curve`: 0.02 to 0.98 in steps of 0.02, then ever closer to 1."""
-    return np.concatenate([np.round(np.arange(1, 50) * 0.02, 2), [0.99, 0.995, 0.998, 0.999, 0.9995, 0.9999]])
+    """The sweep of `false_reject_curve`: 0.02 to 0.98 in steps of 0.02, then ever closer to 1 (a network trained
+    long is sure of itself: its answers crowd just below 1, where float32 still tells them apart)."""
+    close = [0.99, 0.995, 0.998, 0.999, 0.9995, 0.9998, 0.9999, 0.99995, 0.99998, 0.99999, 0.999995, 0.999998, 0.999999]
+    return np.concatenate([np.round(np.arange(1, 50) * 0.02, 2), close])
 
 
 def curve_from_detections(thresholds, positive_detections, word_ends_ms, false_alarms, hours) -> dict:
