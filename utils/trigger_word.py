@@ -1,4 +1,4 @@
-"""Trigger word detection: the course's data functions (random segments, overlap, inserting clips, labels), a numpy spectrogram and the course's Conv1D + GRU model `modelf`. `utils.trigger` puts the trained model behind `detect` and `chime`; tools/train_trigger.py trains the shipped weights.
+"""Trigger word detection: the course's data functions (random segments, overlap, inserting clips, labels), a numpy spectrogram and the course's Conv1D + GRU model `modelf`. `utils.trigger` holds the shipped detector (log-mel bands and dilated causal convolutions) behind `detect` and `chime`; tools/train_trigger.py trains its weights.
 
 Taught in notebooks/w3a2_trigger_word_detection.ipynb (course 5, week 3, assignment 3).
 
