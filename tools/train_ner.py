@@ -25,7 +25,7 @@ import time
 
 import numpy as np
 
-from utils.setup import import_keras
+from utils.setup import import_keras, save_weights_only
 
 keras = import_keras()
 
@@ -95,12 +95,6 @@ def train(model, x, labels, dev, epochs, log=print):
     return history, best_steps
 
 
-def save(model, fresh, path) -> None:
-    """Save `model`'s weights through a `fresh` uncompiled copy, so that the file holds no optimizer state."""
-    fresh.set_weights(model.get_weights())
-    fresh.save_weights(str(path))
-
-
 def summary(name, model, history, steps, seconds) -> dict:
     best = max(history, key=lambda row: row["dev_f1"])
     print(f"{name}: kept epoch {best['epoch']} of {len(history)} (dev entity F1 {best['dev_f1']:.4f}), {steps} "
@@ -130,7 +124,7 @@ def main() -> int:
     history, steps = train(head, data["train"][1], data["train"][0]["labels"],
                            (data["dev"][1], data["dev"][0], lines["dev"]), EPOCHS)
     record = {"head": summary("head", head, history, steps, time.perf_counter() - start)}
-    save(head, context_head(data["train"][1].shape[-1]), PRETRAINED / HEAD_FILE)
+    save_weights_only(head, context_head(data["train"][1].shape[-1]), PRETRAINED / HEAD_FILE)
 
     # The baseline: the same head on the W4A1 Encoder, trained from scratch on the same lines.
     vocabulary = baseline_vocabulary(data["train"][0]["token_ids"])
@@ -141,7 +135,7 @@ def main() -> int:
     history, steps = train(baseline, ids["train"], data["train"][0]["labels"],
                            (ids["dev"], data["dev"][0], lines["dev"]), BASELINE_EPOCHS)
     record["baseline"] = summary("baseline", baseline, history, steps, time.perf_counter() - start)
-    save(baseline, baseline_tagger(len(vocabulary)), PRETRAINED / BASELINE_FILE)
+    save_weights_only(baseline, baseline_tagger(len(vocabulary)), PRETRAINED / BASELINE_FILE)
 
     # The test sets, read once, with the models chosen above.
     tests = {"held_out_templates": make_resume_lines(N_TEST, seed=SEED, split="test"), "handwritten": load_handwritten()}

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from utils.setup import import_keras
+from utils.setup import import_keras, save_weights_only
 
 keras = import_keras()
 
@@ -54,13 +54,6 @@ def evaluate(model, make_inputs, tokenizer, stories_by_task: dict) -> dict:
         predictions = predicted_answers(model, make_inputs(prepared), prepared, [s.context for s in stories])
         results[task] = {**scores(predictions, stories), "n": len(stories)}
     return results
-
-
-def save(trained, fresh, path: Path) -> None:
-    """Write a reader's weights without its optimizer's state (which Keras 3 would add, doubling the file): copied
-    into a fresh, uncompiled reader of the same architecture first."""
-    fresh.set_weights(trained.get_weights())
-    fresh.save_weights(path)
 
 
 def show(name: str, split: str, results: dict) -> None:
@@ -152,10 +145,10 @@ def main(argv=None) -> None:
             show("baseline", "test", evaluate(baseline, lambda p: scratch_inputs(lookup, p), encoder.tokenizer,
                                               data["test"]))
     if args.save:
-        save(head, build_reader("frozen"), args.out / HEAD_FILE.name)
+        save_weights_only(head, build_reader("frozen"), args.out / HEAD_FILE.name)
         print(f"wrote {args.out / HEAD_FILE.name}")
         if not args.skip_baseline:
-            save(baseline, build_reader("scratch", lookup), args.out / BASELINE_FILE.name)
+            save_weights_only(baseline, build_reader("scratch", lookup), args.out / BASELINE_FILE.name)
             print(f"wrote {args.out / BASELINE_FILE.name}")
     print(f"whole run: {time.perf_counter() - began:.0f} s")
 

@@ -35,7 +35,8 @@ from pathlib import Path
 import numpy as np
 
 from utils.paths import ROOT
-from utils.trigger_word import TY, activate_labels
+from utils.trigger import FRAME_MS, WIDTH
+from utils.trigger_word import SAMPLE_RATE, TY, activate_labels
 
 WEIGHTS = ROOT / "pretrained" / "trigger_word.weights.h5"
 SETTINGS = ROOT / "pretrained" / "trigger_word.json"
@@ -65,10 +66,9 @@ def make_shard(task) -> str:
 
 def feature_folder(args) -> Path:
     """build/trigger_features/<key>: the key names the pool (its manifest's SHA-256) and the seed."""
-    from tools.trigger_data import set_folder
+    from tools.trigger_data import group_sha256, set_folder
 
-    manifest = (set_folder(args.pool) / "manifest.csv").read_bytes()
-    return FEATURES / f"{hashlib.sha256(manifest).hexdigest()[:12]}-seed{args.seed}"
+    return FEATURES / f"{group_sha256(set_folder(args.pool), 'manifest.csv')[:12]}-seed{args.seed}"
 
 
 def make_clips(args) -> dict:
@@ -101,6 +101,11 @@ def load(paths) -> tuple[np.ndarray, np.ndarray]:
 # ---------------------------------------------------------------------------------------------------------------
 # 2. Training
 
+def to_steps(ms) -> int:
+    """The number of output steps (FRAME_MS each) closest to `ms` milliseconds."""
+    return round(ms / FRAME_MS)
+
+
 def delayed(y, steps) -> np.ndarray:
     """The labels `y` (clips, TY) moved `steps` later (zeros come in at the start; labels past the end drop off).
 
@@ -127,9 +132,9 @@ def batches(positive, negative, args, rng):
     """Endless (x (batch, crop, N_MELS) float32, y (batch, crop, 1), weights (batch, crop)) of random windows,
     augmented; the weights are `loss_weights` with --settle-ms."""
     (px, py), (nx, ny) = positive, negative
-    crop = round(args.crop_seconds * TY / 10)
+    crop = to_steps(1000 * args.crop_seconds)
     n_negative = round(args.batch_size * args.negative_share)
-    settle_steps = round(args.settle_ms * TY / 10_000)
+    settle_steps = to_steps(args.settle_ms)
     while True:
         xs, ys = [], []
         for source_x, source_y, n in ((px, py, args.batch_size - n_negative), (nx, ny, n_negative)):
@@ -152,7 +157,7 @@ def train(args, shards) -> dict:
     from utils.trigger import detector_model
 
     positive, negative = load(shards["positive"]), load(shards["negative"])
-    positive = positive[0], delayed(positive[1], round(args.delay_ms * TY / 10_000))
+    positive = positive[0], delayed(positive[1], to_steps(args.delay_ms))
     print(f"training on {len(positive[0])} clips with wake words and {len(negative[0])} without "
           f"({(positive[0].nbytes + negative[0].nbytes) / 1e9:.2f} GB of log-mel frames)", flush=True)
     keras.utils.set_random_seed(args.seed)
@@ -176,7 +181,8 @@ def train(args, shards) -> dict:
             "windows_seen": args.steps * args.batch_size, "negative_share": args.negative_share,
             "clips": len(positive[0]), "negative_clips": len(negative[0]),
             "wake_words": int(np.sum(np.diff(positive[1], axis=1, prepend=0) == 1)),
-            "learning_rate": args.learning_rate, "delay_ms": args.delay_ms, "settle_ms": args.settle_ms, "width": args.width, "seed": args.seed, "parameters": int(model.count_params()),
+            "learning_rate": args.learning_rate, "delay_ms": args.delay_ms, "settle_ms": args.settle_ms,
+            "width": args.width, "seed": args.seed, "parameters": int(model.count_params()),
             "training_seconds": round(seconds), "final_loss": round(float(np.mean(losses[-args.log_every:])), 4)}
 
 
@@ -202,9 +208,9 @@ def choose(args) -> dict:
         model = trigger.detector_model(width=args.width)
         model.load_weights(args.out)
         positives = labelled_clips("dev", args.dev_clips, seed=args.seed + 20_000, folder=args.pool)
-        positive_probs = trigger.many_probabilities([audio for audio, _ in positives], 44100, model)
+        positive_probs = trigger.many_probabilities([audio for audio, _ in positives], SAMPLE_RATE, model)
         word_ends = [ends for _, ends in positives]
-        negative_probs = [trigger.probabilities(chunk, 44100, model) for chunk in negative]
+        negative_probs = [trigger.probabilities(chunk, SAMPLE_RATE, model) for chunk in negative]
     curve = trigger.false_reject_curve(positive_probs, word_ends, negative_probs)
     try:
         threshold, rule_met = trigger.choose_threshold(curve, trigger.MAX_FA_PER_HOUR), True
@@ -226,8 +232,8 @@ def parse(argv):
     parser.add_argument("--clips", type=int, default=16000, help="labelled 10 s train clips (step 1)")
     parser.add_argument("--negative-clips", type=int, default=8000, help="10 s negative-only train chunks (step 1)")
     parser.add_argument("--steps", type=int, default=10000)
-    parser.add_argument("--width", type=int, default=64, help="channels of the detector's convolutions (the shipped "
-                        "model has utils.trigger.WIDTH)")
+    parser.add_argument("--width", type=int, default=WIDTH, help="channels of the detector's convolutions (the "
+                        "shipped model is built with the default)")
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--crop-seconds", type=float, default=5.0)
     parser.add_argument("--negative-share", type=float, default=0.375, help="share of a batch without the word")

@@ -56,6 +56,13 @@ def import_keras():
     return keras
 
 
+def save_weights_only(trained, fresh, path) -> None:
+    """Write `trained`'s weights to `path` without its optimizer's state (which Keras 3 adds for a compiled model,
+    doubling the file or more): copied first into `fresh`, an uncompiled model of the same architecture."""
+    fresh.set_weights(trained.get_weights())
+    fresh.save_weights(str(path))
+
+
 def set_seed(seed: int, keras: bool = True) -> None:
     """Seed Python, numpy and (when `keras`) the Keras backend, so a run can be repeated exactly."""
     random.seed(seed)

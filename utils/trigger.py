@@ -102,6 +102,7 @@ MEL_FFT = 1024  # samples per frame (23 ms at 44.1 kHz); frames are STEP_SAMPLES
 MEL_LOW_HZ, MEL_HIGH_HZ = 60.0, 7600.0
 DILATIONS = (1, 2, 4, 8, 16, 32, 64)  # receptive field 1 + 2 * 127 + 2 = 257 steps, 1.9 s: less than WARMUP_MS
 WIDTH = 64  # channels of every convolution
+MEL_WINDOW = np.hanning(MEL_FFT + 1)[:-1].astype(np.float32)  # the periodic Hann window of every frame
 
 
 @functools.cache
@@ -128,7 +129,7 @@ def log_mel(samples) -> np.ndarray:
     if n_frames == 0:
         return np.zeros((0, N_MELS), np.float32)
     frames = np.lib.stride_tricks.sliding_window_view(samples, MEL_FFT)[::STEP_SAMPLES][:n_frames]
-    power = np.abs(np.fft.rfft(frames * np.hanning(MEL_FFT + 1)[:-1].astype(np.float32), axis=1)) ** 2
+    power = np.abs(np.fft.rfft(frames * MEL_WINDOW, axis=1)) ** 2
     return np.log10(power.astype(np.float32) @ mel_filters() + 1e-8).astype(np.float32)
 
 
@@ -186,19 +187,15 @@ def predictor(model):
 
     Keras' own `predict_on_batch` traces again for each new batch size and, with the length fixed, spends a minute
     or more optimising the graph of `modelf`'s GRU loops; with the length left open it traces in about a second.
-    For `modelf` the layers are applied one after the other, the Dense layer inside TimeDistributed directly (the
-    same weights): Keras' TimeDistributed, traced with both the batch and the time axis open, returns the wrong
-    number of steps.
+    A model with a TimeDistributed layer (`modelf`) has its layers applied one after the other, the layer inside
+    TimeDistributed directly (the same weights): Keras' TimeDistributed, traced with both the batch and the time
+    axis open, returns the wrong number of steps.
     """
     import keras
     import tensorflow as tf
 
     if model not in _PREDICT:
-        width = model.input_shape[-1]
-        if width == N_MELS:
-            def forward(x):
-                return model(x, training=False)
-        else:
+        if any(isinstance(layer, keras.layers.TimeDistributed) for layer in model.layers):  # modelf: one chain
             layers = [layer.layer if isinstance(layer, keras.layers.TimeDistributed) else layer
                       for layer in model.layers if not isinstance(layer, keras.layers.InputLayer)]
 
@@ -206,8 +203,12 @@ def predictor(model):
                 for layer in layers:
                     x = layer(x, training=False)
                 return x
+        else:
+            def forward(x):
+                return model(x, training=False)
 
-        _PREDICT[model] = tf.function(forward, input_signature=[tf.TensorSpec((None, None, width), tf.float32)])
+        spec = tf.TensorSpec((None, None, model.input_shape[-1]), tf.float32)
+        _PREDICT[model] = tf.function(forward, input_signature=[spec])
     return _PREDICT[model]
 
 
