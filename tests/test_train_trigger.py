@@ -65,3 +65,38 @@ def test_delayed_labels_start_later_and_keep_their_length_inside_the_clip():
     y_late[0, 9:] = 1  # its last label would fall past the end
     assert np.flatnonzero(train_trigger.delayed(y, 4)[0]).tolist() == [6, 7, 8]
     assert np.flatnonzero(train_trigger.delayed(y_late, 2)[0]).tolist() == [11]
+
+
+def test_near_labels_marks_the_steps_within_the_margin_of_a_label_and_no_others():
+    y = np.zeros((2, 30), np.uint8)
+    y[0, 10:12] = 1
+    near = train_trigger.near_labels(y, margin=3)
+    assert np.flatnonzero(near[0]).tolist() == list(range(7, 15))
+    assert not near[1].any()
+
+
+def test_false_alarm_steps_are_high_scores_away_from_every_label():
+    y = np.zeros((3, TY), np.uint8)
+    y[1, 500:550] = 1
+    scores = np.zeros((3, TY, 1), np.float32)
+    scores[0, 100] = scores[1, 520] = scores[1, 1000] = scores[2, 7] = 0.9  # 520 lies on a label
+    scores[2, 8] = 0.4  # under the threshold
+
+    def model(x, training):  # one batch of all three clips
+        assert not training and len(x) == 3
+        return scores
+
+    found = train_trigger.false_alarm_steps(model, np.zeros((3, TY, N_MELS)), y, threshold=0.5, margin=100)
+    assert found.tolist() == [[0, 100], [1, 1000], [2, 7]]
+
+
+def test_a_hard_share_of_the_batch_is_windows_around_the_mined_steps():
+    args = train_trigger.parse(["--batch-size", "8", "--negative-share", "0.25", "--crop-seconds", "2.0"])
+    hard = np.array([[0, 1, 900], [1, 2, 40]])
+    stream = train_trigger.batches(clips(5, True), clips(3, False), args, np.random.default_rng(0),
+                                   hard=hard, hard_share=0.5)
+    for _ in range(5):
+        x, _, _ = next(stream)
+        steps = np.round(x.max(axis=2) / 1000).astype(int)  # each window's own steps, as in the tests above
+        assert all(900 in row or 40 in row for row in steps[4:])  # the last half holds a mined step
+        assert len(x) == 8

@@ -17,6 +17,12 @@ What it does, in three steps (each prints its own timing; the figures land in pr
    them carry no loss; Adam with a cosine-decaying learning rate, binary
    cross-entropy, `--steps` steps. The band normalisation's mean and variance are measured on training frames
    first.
+2b. **Hard negatives** (`--mine-rounds` rounds). The trained detector is run over its own training clips; every
+   step it scores at least `--mine-threshold` with no wake word within `--mine-margin-ms` is a false alarm
+   (mostly words that sound like the wake word inside dense speech: "activated", "activist", "actually"). Then
+   `--mine-steps` fine-tuning steps at `--mine-learning-rate` draw `--mine-share` of each batch from windows
+   around those steps. The found steps accumulate over the rounds. The dev split (step 3) scores the detector
+   after training and after each round, and the best of them is kept (the record lists them all).
 3. **Threshold.** The stated rule on the dev split (voices never trained on): the threshold that misses the fewest
    dev wake words with at most 0.5 false alarms per hour of dev negative-only audio
    (`utils.trigger.false_reject_curve`, `choose_threshold`).
@@ -128,62 +134,108 @@ def loss_weights(y, settle_steps) -> np.ndarray:
     return (~settling).astype(np.float32)
 
 
-def batches(positive, negative, args, rng):
+def batches(positive, negative, args, rng, hard=None, hard_share=0.0):
     """Endless (x (batch, crop, N_MELS) float32, y (batch, crop, 1), weights (batch, crop)) of random windows,
-    augmented; the weights are `loss_weights` with --settle-ms."""
-    (px, py), (nx, ny) = positive, negative
+    augmented; the weights are `loss_weights` with --settle-ms. With `hard` ((k, 3) int rows of (source, clip,
+    step), source 0 for `positive` and 1 for `negative`), a `hard_share` of each batch is windows that hold one of
+    those steps, taken from the positive windows' share."""
+    sources = (positive, negative)
     crop = to_steps(1000 * args.crop_seconds)
     n_negative = round(args.batch_size * args.negative_share)
+    n_hard = round(args.batch_size * hard_share) if hard is not None and len(hard) else 0
     settle_steps = to_steps(args.settle_ms)
     while True:
-        xs, ys = [], []
-        for source_x, source_y, n in ((px, py, args.batch_size - n_negative), (nx, ny, n_negative)):
-            clips = rng.integers(len(source_x), size=n)
-            starts = rng.integers(0, TY - crop + 1, size=n)
-            xs += [source_x[c, s:s + crop] for c, s in zip(clips, starts)]
-            ys += [source_y[c, s:s + crop] for c, s in zip(clips, starts)]
-        x = np.stack(xs).astype(np.float32)
+        picks = []  # (source, clip, first step)
+        for source, n in ((0, args.batch_size - n_negative - n_hard), (1, n_negative)):
+            clips = rng.integers(len(sources[source][0]), size=n)
+            picks += [(source, c, s) for c, s in zip(clips, rng.integers(0, TY - crop + 1, size=n))]
+        for source, c, step in hard[rng.integers(len(hard), size=n_hard)] if n_hard else ():
+            picks.append((source, c, int(np.clip(step - rng.integers(crop // 5, crop), 0, TY - crop))))
+        x = np.stack([sources[w][0][c, s:s + crop] for w, c, s in picks]).astype(np.float32)
         x += rng.uniform(-0.6, 0.6, size=(len(x), 1, 1)).astype(np.float32)  # gain: -6 to +6 dB on every band
         for row in x:
             low = int(rng.integers(0, x.shape[2]))
             row[:, low:low + int(rng.integers(0, 5))] = row.min()  # up to four bands masked (SpecAugment's idea)
-        y = np.stack(ys)
+        y = np.stack([sources[w][1][c, s:s + crop] for w, c, s in picks])
         yield x, y.astype(np.float32)[:, :, None], loss_weights(y, settle_steps)
 
 
-def train(args, shards) -> dict:
+def fit(model, stream, steps, learning_rate, log_every) -> dict:
+    """`steps` Adam steps on `stream`, the learning rate decaying on a cosine; {"seconds", "final_loss"}."""
+    import keras
+
+    schedule = keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps=steps, alpha=0.02)
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=schedule), loss="binary_crossentropy")
+    start, losses = time.time(), []
+    for step in range(1, steps + 1):
+        x, y, weights = next(stream)
+        losses.append(float(model.train_on_batch(x, y, sample_weight=weights)))
+        if step % log_every == 0 or step == steps:
+            print(f"step {step}: loss {np.mean(losses[-log_every:]):.4f}, {time.time() - start:.0f} s", flush=True)
+    return {"seconds": round(time.time() - start), "final_loss": round(float(np.mean(losses[-log_every:])), 4)}
+
+
+def train(args, positive, negative):
+    """The detector trained from scratch (step 2): (model, record)."""
     import keras
 
     from utils.trigger import detector_model
 
-    positive, negative = load(shards["positive"]), load(shards["negative"])
-    positive = positive[0], delayed(positive[1], to_steps(args.delay_ms))
-    print(f"training on {len(positive[0])} clips with wake words and {len(negative[0])} without "
-          f"({(positive[0].nbytes + negative[0].nbytes) / 1e9:.2f} GB of log-mel frames)", flush=True)
     keras.utils.set_random_seed(args.seed)
     rng = np.random.default_rng(args.seed)
     model = detector_model(width=args.width)
     sample = np.concatenate([positive[0][:200], negative[0][:100]]).astype(np.float32)  # (clips, TY, N_MELS)
     model.get_layer("band_normalisation").adapt(sample)
-    schedule = keras.optimizers.schedules.CosineDecay(args.learning_rate, decay_steps=args.steps, alpha=0.02)
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=schedule), loss="binary_crossentropy")
-    stream = batches(positive, negative, args, rng)
-    start, losses = time.time(), []
-    for step in range(1, args.steps + 1):
-        x, y, weights = next(stream)
-        losses.append(float(model.train_on_batch(x, y, sample_weight=weights)))
-        if step % args.log_every == 0 or step == args.steps:
-            print(f"step {step}: loss {np.mean(losses[-args.log_every:]):.4f}, {time.time() - start:.0f} s", flush=True)
-    seconds = time.time() - start
-    model.save_weights(args.out)
-    print(f"trained {args.steps} steps in {seconds:.0f} s; saved {args.out}")
-    return {"steps": args.steps, "batch_size": args.batch_size, "window_seconds": args.crop_seconds,
-            "windows_seen": args.steps * args.batch_size, "negative_share": args.negative_share,
-            "clips": len(positive[0]), "negative_clips": len(negative[0]),
-            "wake_words": int(np.sum(np.diff(positive[1], axis=1, prepend=0) == 1)),
-            "learning_rate": args.learning_rate, "delay_ms": args.delay_ms, "settle_ms": args.settle_ms,
-            "width": args.width, "seed": args.seed, "parameters": int(model.count_params()),
-            "training_seconds": round(seconds), "final_loss": round(float(np.mean(losses[-args.log_every:])), 4)}
+    done = fit(model, batches(positive, negative, args, rng), args.steps, args.learning_rate, args.log_every)
+    print(f"trained {args.steps} steps in {done['seconds']} s", flush=True)
+    return model, {"steps": args.steps, "batch_size": args.batch_size, "window_seconds": args.crop_seconds,
+                   "windows_seen": args.steps * args.batch_size, "negative_share": args.negative_share,
+                   "clips": len(positive[0]), "negative_clips": len(negative[0]),
+                   "wake_words": int(np.sum(np.diff(positive[1], axis=1, prepend=0) == 1)),
+                   "learning_rate": args.learning_rate, "delay_ms": args.delay_ms, "settle_ms": args.settle_ms,
+                   "width": args.width, "seed": args.seed, "parameters": int(model.count_params()),
+                   "training_seconds": done["seconds"], "final_loss": done["final_loss"]}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 2b. Hard negatives: what the trained detector answers "yes" to, away from any wake word
+
+def near_labels(y, margin) -> np.ndarray:
+    """(clips, TY) bool: True where a label of `y` lies within `margin` steps either side."""
+    total = np.pad(np.cumsum(y, axis=1, dtype=np.int32), ((0, 0), (1, 0)))  # total[:, t]: labels before step t
+    t = np.arange(y.shape[1])
+    return total[:, np.minimum(t + margin + 1, y.shape[1])] > total[:, np.maximum(t - margin, 0)]
+
+
+def false_alarm_steps(model, x, y, threshold, margin, batch=64) -> np.ndarray:
+    """(k, 2) int: the (clip, step) pairs of clips `x` that `model` scores at least `threshold` with no label of
+    `y` within `margin` steps: the detector's false alarms on its own training data."""
+    found = []
+    for first in range(0, len(x), batch):
+        p = np.asarray(model(x[first:first + batch].astype(np.float32), training=False))[:, :, 0]
+        clip, step = np.nonzero((p >= threshold) & ~near_labels(y[first:first + batch], margin))
+        found.append(np.stack([clip + first, step], axis=1))
+    return np.concatenate(found) if found else np.zeros((0, 2), int)
+
+
+def mine(args, model, positive, negative, hard) -> tuple[np.ndarray, dict]:
+    """One round: add the detector's false alarms on the training clips to `hard` ((k, 3) rows of (source, clip,
+    step)), then fine-tune with `--mine-share` of each batch drawn around them. Returns (hard, record)."""
+    start = time.time()
+    margin = to_steps(args.mine_margin_ms)
+    found = [np.column_stack([np.full(len(steps), source), steps])
+             for source, (x, y) in enumerate((positive, negative))
+             for steps in [false_alarm_steps(model, x, y, args.mine_threshold, margin)]]
+    hard = np.unique(np.concatenate([hard, *found]), axis=0)
+    mined = round(time.time() - start)
+    print(f"mined {len(found[0])} false-alarm steps in clips with the word and {len(found[1])} in clips without it "
+          f"({len(hard)} in all) in {mined} s", flush=True)
+    rng = np.random.default_rng(args.seed + len(hard))
+    stream = batches(positive, negative, args, rng, hard=hard, hard_share=args.mine_share)
+    done = fit(model, stream, args.mine_steps, args.mine_learning_rate, args.log_every)
+    return hard, {"found_in_positive": len(found[0]), "found_in_negative": len(found[1]), "hard_steps": len(hard),
+                  "mining_seconds": mined, "steps": args.mine_steps, "training_seconds": done["seconds"],
+                  "final_loss": done["final_loss"]}
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -196,8 +248,9 @@ def _negative_chunk(task) -> np.ndarray:
     return np.concatenate(list(negative_audio("dev", seconds, seed=seed, folder=pool)))
 
 
-def choose(args) -> dict:
-    """The rule on the dev split: {"threshold", "dev" figures, "dev_curve", "threshold_seconds"}."""
+def choose(args, model) -> dict:
+    """The rule on the dev split for `model`: {"threshold", "rule", "rule_met", "dev" figures, "dev_curve",
+    "threshold_seconds"}."""
     from tools.trigger_data import labelled_clips
     from utils import trigger
 
@@ -205,8 +258,6 @@ def choose(args) -> dict:
     with multiprocessing.get_context("spawn").Pool(args.workers) as workers:
         minutes = max(1, round(args.dev_hours * 60))
         negative = workers.imap(_negative_chunk, [(args.seed + 10_000 + k, args.pool, 60) for k in range(minutes)])
-        model = trigger.detector_model(width=args.width)
-        model.load_weights(args.out)
         positives = labelled_clips("dev", args.dev_clips, seed=args.seed + 20_000, folder=args.pool)
         positive_probs = trigger.many_probabilities([audio for audio, _ in positives], SAMPLE_RATE, model)
         word_ends = [ends for _, ends in positives]
@@ -240,6 +291,13 @@ def parse(argv):
     parser.add_argument("--learning-rate", type=float, default=2e-3)
     parser.add_argument("--delay-ms", type=float, default=200.0, help="labels start this long after a word's end")
     parser.add_argument("--settle-ms", type=float, default=70.0, help="then no loss on the first labelled steps")
+    parser.add_argument("--mine-rounds", type=int, default=2, help="hard-negative rounds after training (step 2b)")
+    parser.add_argument("--mine-steps", type=int, default=2500, help="fine-tuning steps per round")
+    parser.add_argument("--mine-share", type=float, default=0.25, help="share of a batch around mined false alarms")
+    parser.add_argument("--mine-learning-rate", type=float, default=5e-4)
+    parser.add_argument("--mine-threshold", type=float, default=0.5, help="a step scored this high is a false "
+                        "alarm unless a label lies within --mine-margin-ms")
+    parser.add_argument("--mine-margin-ms", type=float, default=1100.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--log-every", type=int, default=50)
@@ -252,16 +310,43 @@ def parse(argv):
     return args
 
 
+def dev_score(settings) -> tuple:
+    """What the stages are compared by: the rule met first, then the dev recall at the chosen threshold."""
+    return settings["rule_met"], settings["dev"]["recall"]
+
+
 def main(argv=None) -> int:
+    from utils.setup import save_weights_only
+    from utils.trigger import detector_model
+
     args = parse(sys.argv[1:] if argv is None else argv)
     shards = make_clips(args)
-    record = train(args, shards) | {"clip_seconds": shards["seconds"], "shards_made": shards["shards_made"]}
-    settings = choose(args)
+    positive, negative = load(shards["positive"]), load(shards["negative"])
+    positive = positive[0], delayed(positive[1], to_steps(args.delay_ms))
+    print(f"training on {len(positive[0])} clips with wake words and {len(negative[0])} without "
+          f"({(positive[0].nbytes + negative[0].nbytes) / 1e9:.2f} GB of log-mel frames)", flush=True)
+    model, record = train(args, positive, negative)
+    best = choose(args, model)
+    best_weights, kept, rounds = model.get_weights(), 0, []
+    print("after training: dev", json.dumps(best["dev"]), "threshold", best["threshold"], flush=True)
+    hard = np.zeros((0, 3), dtype=np.int64)
+    for k in range(1, args.mine_rounds + 1):  # step 2b; the dev split picks the round that is kept
+        hard, mined = mine(args, model, positive, negative, hard)
+        settings = choose(args, model)
+        rounds.append(mined | {"dev": settings["dev"], "threshold": settings["threshold"]})
+        print(f"after round {k}: dev", json.dumps(settings["dev"]), "threshold", settings["threshold"], flush=True)
+        if dev_score(settings) > dev_score(best):
+            best, best_weights, kept = settings, model.get_weights(), k
+    model.set_weights(best_weights)
+    save_weights_only(model, detector_model(width=args.width), args.out)
     sha = hashlib.sha256(Path(args.out).read_bytes()).hexdigest()
-    settings |= {"training": record, "weights_sha256": sha, "made_by": ["python -m tools.train_trigger " + " ".join(args.argv)]}
+    record |= {"clip_seconds": shards["seconds"], "shards_made": shards["shards_made"],
+               "mining_rounds": rounds, "kept_round": kept}
+    settings = best | {"training": record, "weights_sha256": sha,
+                       "made_by": ["python -m tools.train_trigger " + " ".join(args.argv)]}
     settings = json.loads(json.dumps(settings).replace("NaN", "null"))  # no detection: precision is undefined
     Path(args.settings).write_text(json.dumps(settings, indent=1) + "\n")
-    print(json.dumps(settings["dev"]), "threshold", settings["threshold"])
+    print(json.dumps(settings["dev"]), "threshold", settings["threshold"], "kept round", kept)
     return 0
 
 
