@@ -11,6 +11,7 @@ from utils.ner import (
     IGNORE,
     MORE_CLAUSES,
     SLOT,
+    STYLED_CLAUSES,
     TAG_TO_ID,
     TAGS,
     TRAIN_TEMPLATES,
@@ -18,6 +19,7 @@ from utils.ner import (
     bio_tags,
     entities_from_tags,
     load_handwritten,
+    load_handwritten_dev,
     make_composed_lines,
     make_resume_lines,
     parse_marked,
@@ -30,8 +32,9 @@ from utils.ner_model import tokenize_and_align_labels
 def lines():
     return {"train": make_resume_lines(120, seed=5), "test": make_resume_lines(50, seed=5, split="test"),
             "dev": make_resume_lines(50, seed=5, split="dev"), "composed": make_composed_lines(300, seed=5),
+            "styled": make_composed_lines(300, seed=5, styled=True),
             "wide": make_resume_lines(50, seed=5, split="dev", wide=True),
-            "handwritten": load_handwritten()}
+            "handwritten": load_handwritten(), "handwritten_dev": load_handwritten_dev()}
 
 
 def test_the_same_seed_gives_the_same_lines_and_another_seed_others():
@@ -40,7 +43,8 @@ def test_the_same_seed_gives_the_same_lines_and_another_seed_others():
     assert make_resume_lines(12, seed=8) != first
 
 
-@pytest.mark.parametrize("split", ["train", "dev", "test", "composed", "wide", "handwritten"])
+@pytest.mark.parametrize("split", ["train", "dev", "test", "composed", "styled", "wide", "handwritten",
+                                   "handwritten_dev"])
 def test_every_entity_is_the_text_between_its_offsets(lines, split):
     for line in lines[split]:
         assert line.entities
@@ -48,7 +52,8 @@ def test_every_entity_is_the_text_between_its_offsets(lines, split):
             assert line.text[entity.start:entity.end] == entity.text and entity.label in ENTITY_TYPES
 
 
-@pytest.mark.parametrize("split", ["train", "dev", "test", "composed", "wide", "handwritten"])
+@pytest.mark.parametrize("split", ["train", "dev", "test", "composed", "styled", "wide", "handwritten",
+                                   "handwritten_dev"])
 def test_tags_mark_each_entity_with_b_then_i_and_read_back_to_the_same_entities(lines, split):
     for line in lines[split]:
         tokens, tags = line.tokens, line.tags
@@ -57,7 +62,8 @@ def test_tags_mark_each_entity_with_b_then_i_and_read_back_to_the_same_entities(
         assert entities_from_tags(line.text, tokens, tags) == list(line.entities)
 
 
-@pytest.mark.parametrize("split", ["train", "dev", "test", "composed", "wide", "handwritten"])
+@pytest.mark.parametrize("split", ["train", "dev", "test", "composed", "styled", "wide", "handwritten",
+                                   "handwritten_dev"])
 def test_every_entity_type_occurs(lines, split):
     assert {entity.label for line in lines[split] for entity in line.entities} == set(ENTITY_TYPES)
 
@@ -82,11 +88,31 @@ def test_composed_lines_are_seeded(lines):
     assert {line.source for line in lines["composed"]} == {"composed"}
 
 
+def test_styled_lines_are_seeded_and_differ_from_the_composed_ones(lines):
+    assert make_composed_lines(30, seed=5, styled=True) == lines["styled"][:30]
+    assert make_composed_lines(30, seed=6, styled=True) != lines["styled"][:30]
+    assert {line.source for line in lines["styled"]} == {"styled"}
+    assert not {line.text for line in lines["styled"]} & {line.text for line in lines["composed"]}
+
+
+def test_styled_lines_hold_names_with_initials_and_designations_in_lower_and_upper_case(lines):
+    entities = [entity for line in lines["styled"] for entity in line.entities]
+    names = [entity.text for entity in entities if entity.label == "NAME"]
+    designations = [entity.text for entity in entities if entity.label == "DESIGNATION"]
+    assert any(". " in name for name in names)
+    assert any(text == text.lower() for text in designations) and any(text == text.upper() for text in designations)
+
+
+def test_styled_must_be_a_bool():
+    with pytest.raises(TypeError, match="styled"):
+        make_composed_lines(3, styled="yes")
+
+
 def test_no_clause_of_the_composed_lines_copies_the_wording_of_a_dev_or_test_template():
     def words(template):  # the literal words of a template or clause, slots left out
         return {word.lower() for word in SLOT.sub(" ", template).split() if len(word) > 3}
 
-    for clause in CLAUSES + MORE_CLAUSES:
+    for clause in CLAUSES + MORE_CLAUSES + STYLED_CLAUSES:
         for template in DEV_TEMPLATES + HELD_OUT_TEMPLATES:
             shared = words(clause) & words(template)
             assert len(shared) < 2, (clause, template, shared)
@@ -108,6 +134,13 @@ def test_composed_skill_lists_with_other_separators_tag_each_skill_on_its_own(li
 def test_there_are_at_least_fifty_hand_written_lines_all_different(lines):
     texts = [line.text for line in lines["handwritten"]]
     assert len(texts) >= 50 and len(set(texts)) == len(texts)
+
+
+def test_the_hand_written_dev_lines_are_at_least_fifty_and_none_is_a_test_line(lines):
+    dev = [line.text for line in lines["handwritten_dev"]]
+    assert len(dev) >= 50 and len(set(dev)) == len(dev)
+    assert not set(dev) & {line.text for line in lines["handwritten"]}
+    assert {line.source for line in lines["handwritten_dev"]} == {"handwritten"}
 
 
 def test_words_are_split_at_spaces_and_at_punctuation_on_their_edges():

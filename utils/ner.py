@@ -13,7 +13,9 @@ words (`tokenize`, from `utils.encoder`: whitespace, with punctuation at a word'
   `split="train"` uses TRAIN_TEMPLATES, `split="test"` the HELD_OUT_TEMPLATES, phrased differently, and
   `split="dev"` a third family, DEV_TEMPLATES, for choices made while training.
 - `load_handwritten()`: the lines of data/ner_handwritten.txt, written by hand in phrasings no template uses,
-  marked up as `[Asha Iyer](NAME)`; `parse_marked` reads that markup.
+  marked up as `[Asha Iyer](NAME)`; `parse_marked` reads that markup. A test set, read once at the end of training.
+- `load_handwritten_dev()`: other hand-written lines (data/ner_handwritten_dev.txt), written without looking at
+  the test lines, in the same markup: with the DEV_TEMPLATES lines, the dev set that training choices are made on.
 - `make_composed_lines(n, seed)`: more training lines, from short clauses joined at random (wider phrasing), with
   values from wider lists and styles (`make_resume_lines(..., wide=True)` puts those in the templates too).
 - `bio_tags` and `entities_from_tags` turn character spans into word tags and back.
@@ -44,7 +46,8 @@ ENTITY_TYPES = ("NAME", "DESIGNATION", "COMPANY", "COLLEGE", "DEGREE", "GRADUATI
 TAGS = ("O", *(f"{prefix}-{kind}" for kind in ENTITY_TYPES for prefix in "BI"))  # "O", "B-NAME", "I-NAME", ...
 TAG_TO_ID = {tag: i for i, tag in enumerate(TAGS)}
 IGNORE = -100  # the label of tokens the loss skips (Keras and PyTorch both use -100 by convention)
-HANDWRITTEN_FILE = "ner_handwritten.txt"
+HANDWRITTEN_FILE = "ner_handwritten.txt"  # the hand-written TEST lines
+HANDWRITTEN_DEV_FILE = "ner_handwritten_dev.txt"  # hand-written DEV lines, for choices made while training
 LOCALES = {"en_US": "USA", "en_GB": "UK", "en_IN": "India"}  # Faker locale -> how a résumé names its country
 
 class Entity(NamedTuple):
@@ -167,7 +170,7 @@ DEV_TEMPLATES = (
 )
 SPLITS = {"train": TRAIN_TEMPLATES, "dev": DEV_TEMPLATES, "test": HELD_OUT_TEMPLATES}
 # Faker seeds per split, so that the splits draw different people
-FAKER_OFFSET = {"train": 0, "test": 10_000, "dev": 20_000, "composed": 30_000}
+FAKER_OFFSET = {"train": 0, "test": 10_000, "dev": 20_000, "composed": 30_000, "styled": 40_000}
 SLOT = re.compile(r"\{([A-Z_]+)\}")
 
 
@@ -488,11 +491,11 @@ BULLETS = ("• ", "- ", "* ", "> ", "o ", "1. ", "")
 SKILL_JOINS = (", ", ", ", " / ", " | ", "; ", " & ", " · ")
 
 
-def _fill_composed(template: str, person: _Person, rng: random.Random) -> Example:
+def _fill_composed(template: str, person: _Person, rng: random.Random, skill_joins=SKILL_JOINS) -> Example:
     """`fill_template` with the separators of skill lists varied and dates of employment (never entities)."""
     template = template.replace("{DATES}", rng.choice(DATE_RANGES))
     example = fill_template(template, person)
-    join = rng.choice(SKILL_JOINS)
+    join = rng.choice(skill_joins)
     if join == ", ":
         return example
     text, entities, position = "", [], 0
@@ -509,24 +512,107 @@ def _fill_composed(template: str, person: _Person, rng: random.Random) -> Exampl
     return Example(text, tuple(entities), example.source)
 
 
-def make_composed_lines(n: int, seed: int = 0) -> list:
+# Styled lines (`make_composed_lines(..., styled=True)`): shapes the clauses above lack (headings over lists,
+# fields between pipes and dashes, more first-person prose), names with initials, middle names, particles and
+# titles, designations with departments and grades, values in upper or lower case. For training only; their
+# wording is kept apart from DEV_TEMPLATES and HELD_OUT_TEMPLATES too.
+STYLED_CLAUSES = (
+    "SKILLS: {SKILLS}", "Technical skills - {SKILLS}", "Core competencies: {SKILLS}", "Tools — {SKILLS}",
+    "Programming languages: {SKILLS}", "Areas of expertise: {SKILLS}", "I'm good with {SKILLS}",
+    "day to day I rely on {SKILLS}", "I picked up {SKILLS} along the way", "worked mostly in {SKILLS}",
+    "{SKILLS} (advanced)", "Tooling: {SKILLS}", "Specialties - {SKILLS}", "Certifications in {SKILLS}",
+    "{DESIGNATION} | {COMPANY} | {LOCATION}", "{COMPANY} — {DESIGNATION}", "{DESIGNATION} – {COMPANY}",
+    "{NAME} · {EMAIL} · {LOCATION}", "{NAME} — {DESIGNATION}", "{NAME} | {DESIGNATION} | {EMAIL}",
+    "{NAME} ({DESIGNATION})", "Applicant — {NAME}", "CV: {NAME}", "{NAME}, {DESIGNATION} at {COMPANY}",
+    "{DEGREE} — {COLLEGE}, {GRADUATION_YEAR}", "{DEGREE}; {COLLEGE}; {GRADUATION_YEAR}",
+    "{COLLEGE} — {DEGREE} ({GRADUATION_YEAR})", "EDUCATION: {DEGREE}, {COLLEGE}", "went on to do a {DEGREE}",
+    "my {DEGREE} is from {COLLEGE}", "I got my {DEGREE} in {GRADUATION_YEAR}", "{GRADUATION_YEAR} — {COLLEGE}",
+    "I spent {YEARS_OF_EXPERIENCE} at {COMPANY} as {DESIGNATION}", "my first job was as a {DESIGNATION} at {COMPANY}",
+    "I run the {LOCATION} team at {COMPANY}", "these days I am a {DESIGNATION}", "{COMPANY} hired me",
+    "{YEARS_OF_EXPERIENCE} in the field", "a {DESIGNATION} with {YEARS_OF_EXPERIENCE} behind me",
+    "EXPERIENCE: {YEARS_OF_EXPERIENCE}", "Total exp. {YEARS_OF_EXPERIENCE}", "Work experience — {YEARS_OF_EXPERIENCE}",
+    "inbox: {EMAIL}", "email address — {EMAIL}", "{EMAIL} (personal)", "Current city - {LOCATION}",
+    "{LOCATION} (remote)", "now living near {LOCATION}", "relocating from {LOCATION}", "HQ: {LOCATION}",
+)
+STYLED_JOINS = (" — ", " · ", " • ", " – ", " | ")
+STYLED_BULLETS = ("– ", "▪ ", "→ ", "• ", "")
+STYLED_SKILL_JOINS = (" + ", " • ", " - ", ", ", "; ", " · ")
+TITLES = ("Dr. ", "Mr. ", "Ms. ", "Mrs. ", "Prof. ")
+NAME_PARTICLES = ("van", "van der", "de", "de la", "da", "di", "von", "bin", "al", "Le", "dos", "ter")
+DEPARTMENTS = ("Finance", "Engineering", "Sales", "Marketing", "Operations", "Human Resources", "IT", "Data",
+               "Customer Success", "Product", "Research", "Procurement", "Logistics", "Quality Assurance", "Risk",
+               "Compliance", "Payments", "Infrastructure", "Growth", "Security", "Analytics", "Design", "Supply Chain")
+GRADES = ("I", "II", "III", "IV", "2", "3")
+MORE_SKILLS = ("customer research", "financial modelling", "market research", "data cleaning", "cloud security",
+               "mobile development", "content strategy", "API design", "unit testing", "code review",
+               "sales forecasting", "contract law", "patient care", "lesson planning", "quality control",
+               "process improvement", "CRM", "Excel macros", "email marketing", "social media", "video editing",
+               "3D modelling", "network security", "penetration testing", "incident response", "Windows Server",
+               "Active Directory", "SharePoint", "Confluence", "Bitbucket", "GitHub Actions", "CI/CD",
+               "Linux administration", "shell scripting", "Objective-C", "Flutter", "Dart", "Laravel",
+               "Ruby on Rails", "ASP.NET", "Elasticsearch", "Kibana", "Grafana", "Prometheus", "BigQuery", "Redshift",
+               "Databricks", "Power Automate", "Zapier", "Canva", "Xero", "SAP FICO", "Primavera P6", "STAAD Pro",
+               "ETABS", "Minitab", "Stata", "NVivo", "OpenCV", "LangChain", "Keras", "NumPy", "Matplotlib", "Svelte",
+               "Angular", "Next.js", "Express", "Nginx", "Helm", "OpenShift", "Arabic", "Korean", "Italian",
+               "bookkeeping software", "cash handling", "time management", "conflict resolution", "mentoring")
+
+
+def _cased(value: str, rng: random.Random, lower: float, upper: float) -> str:
+    draw = rng.random()
+    return value.lower() if draw < lower else value.upper() if draw < lower + upper else value
+
+
+def _restyle(person: _Person, rng: random.Random, fake: Faker) -> None:
+    """Redraw some of `person`'s values in the forms of the styled lines (names, designations, casing)."""
+    values, first, last = person.values, person.first, person.last
+    if rng.random() < 0.4:
+        middle = fake.first_name()
+        values["NAME"] = rng.choice((f"{first} {middle[0]}. {last}", f"{first[0]}. {last}", f"{first} {middle} {last}",
+                                     f"{first[0]}. {middle[0]}. {last}", f"{first} {rng.choice(NAME_PARTICLES)} {last}",
+                                     f"{first} {last}-{fake.last_name()}", f"{first} {last.upper()}"))
+    values["NAME"] = _cased(values["NAME"], rng, 0.05, 0.1)
+    if rng.random() < 0.5:
+        role, department = rng.choice(DESIGNATIONS + EXTRA_DESIGNATIONS), rng.choice(DEPARTMENTS)
+        values["DESIGNATION"] = rng.choice((f"{role}, {department}", f"Head of {department}", f"{department} Manager",
+                                            f"Director of {department}", f"VP of {department}",
+                                            f"{role} {rng.choice(GRADES)}", f"{department} {role}",
+                                            f"{rng.choice(SENIORITY_STYLES)}{role}"))
+    values["DESIGNATION"] = _cased(values["DESIGNATION"], rng, 0.15, 0.08)
+    for label in ("COMPANY", "LOCATION", "COLLEGE", "DEGREE"):
+        values[label] = _cased(values[label], rng, 0.06, 0.04)
+    person.skill_list = SKILLS + EXTRA_SKILLS + MORE_SKILLS
+    if rng.random() < 0.2:
+        person.skill_list = tuple(skill.lower() for skill in person.skill_list)
+
+
+def make_composed_lines(n: int, seed: int = 0, styled: bool = False) -> list:
     """`n` training lines of one to three CLAUSES (about one person) joined at random, with sentences that hold no
     entity mixed in; values drawn from wider lists and styles than the templates use (companies, real places,
     degrees, colleges, years), skill lists with varied separators, now and then a bullet or a line in lower case.
 
+    With `styled`, other lines (source "styled"): the STYLED_CLAUSES too, names with initials, middle names,
+    particles and titles, designations with departments and grades, more skills, separators and bullets, and
+    values in upper or lower case (`_restyle`).
+
     For training only: the wording of DEV_TEMPLATES and HELD_OUT_TEMPLATES appears in no clause.
     """
     n = check_number(n, "n", low=1, integer=True)
-    rng = random.Random(f"resume-composed-{seed}")
+    if not isinstance(styled, bool):
+        raise TypeError(f"styled must be True or False, got {styled!r}")
+    kind = "styled" if styled else "composed"
+    rng = random.Random(f"resume-{kind}-{seed}")
     fakers = {locale: Faker(locale) for locale in LOCALES}
     for i, faker in enumerate(fakers.values()):
-        faker.seed_instance(seed * len(LOCALES) + i + FAKER_OFFSET["composed"])
-    clauses = CLAUSES + MORE_CLAUSES
+        faker.seed_instance(seed * len(LOCALES) + i + FAKER_OFFSET[kind])
+    clauses = CLAUSES + MORE_CLAUSES + (STYLED_CLAUSES * 2 if styled else ())
+    joins, bullets = (JOINS + STYLED_JOINS, BULLETS + STYLED_BULLETS) if styled else (JOINS, BULLETS)
     lines = []
     for _ in range(n):
         locale = rng.choice(tuple(LOCALES))
         person = _Person(fakers[locale], LOCALES[locale], rng)
         _widen(person, rng, fakers[locale], LOCALES[locale])
+        if styled:
+            _restyle(person, rng, fakers[locale])
         parts = [rng.choice(clauses) for _ in range(rng.choice((1, 2, 2, 3, 3, 4)))]
         if rng.random() < 0.3:
             filler = rng.choice(NO_ENTITY).format(number=rng.randint(2, 60), year=rng.randint(1995, 2024),
@@ -534,16 +620,18 @@ def make_composed_lines(n: int, seed: int = 0) -> list:
             parts.insert(rng.randint(0, len(parts)), filler)
         template = parts[0]
         for part in parts[1:]:
-            join = rng.choice(JOINS)
+            join = rng.choice(joins)
             template += join + (part[0].upper() + part[1:] if join in (". ", "\n") else part)
         if rng.random() < 0.5:
             template += "."
-        template = rng.choice(BULLETS) + template[0].upper() + template[1:]
-        example = _fill_composed(template, person, rng)
-        if rng.random() < 0.05:  # all lower case: the spans stay where they were
+        template = rng.choice(bullets) + template[0].upper() + template[1:]
+        if styled and rng.random() < 0.1:
+            template = template.replace("{NAME}", rng.choice(TITLES) + "{NAME}", 1)
+        example = _fill_composed(template, person, rng, SKILL_JOINS + STYLED_SKILL_JOINS if styled else SKILL_JOINS)
+        if rng.random() < (0.1 if styled else 0.05):  # all lower case: the spans stay where they were
             example = Example(example.text.lower(), tuple(Entity(e.label, e.start, e.end, e.text.lower())
                                                           for e in example.entities), example.source)
-        lines.append(Example(example.text, example.entities, "composed"))
+        lines.append(Example(example.text, example.entities, kind))
     return lines
 
 
@@ -574,6 +662,12 @@ def load_handwritten(name: str = HANDWRITTEN_FILE) -> list:
     """The hand-written résumé lines of data/ner_handwritten.txt (blank lines and `#` comments skipped)."""
     lines = data_path(name).read_text(encoding="utf-8").splitlines()
     return [parse_marked(line) for line in lines if line.strip() and not line.lstrip().startswith("#")]
+
+
+def load_handwritten_dev() -> list:
+    """The hand-written DEV lines of data/ner_handwritten_dev.txt: phrasings no template uses, for choosing the
+    epoch and the set-up while training (the lines of `load_handwritten()` stay a test set)."""
+    return load_handwritten(HANDWRITTEN_DEV_FILE)
 
 
 # ---------------------------------------------------------------- scores, the shipped models and `extract`
