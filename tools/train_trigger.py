@@ -2,7 +2,7 @@
 
     python -m tools.train_trigger --pool build/trigger     # writes pretrained/trigger_word.weights.h5 and .json
 
-What it does, in three steps (each prints its own timing; the figures land in pretrained/trigger_word.json):
+What it does, step by step (each prints its own timing; the figures land in pretrained/trigger_word.json):
 
 1. **Clips.** Worker processes synthesise `--clips` labelled 10 s clips of the train voices
    (`tools.trigger_data.labelled_clips`: the course's `create_training_clip` on a background, then a room, a
