@@ -613,7 +613,7 @@ def make_composed_lines(n: int, seed: int = 0, styled: bool = False) -> list:
         _widen(person, rng, fakers[locale], LOCALES[locale])
         if styled:
             _restyle(person, rng, fakers[locale])
-        parts = [rng.choice(clauses) for _ in range(rng.choice((1, 2, 2, 3, 3, 4)))]
+        parts = [rng.choice(clauses) for _ in range(rng.choice((1, 2, 2, 3, 3) if styled else (1, 2, 2, 3, 3, 4)))]
         if rng.random() < 0.3:
             filler = rng.choice(NO_ENTITY).format(number=rng.randint(2, 60), year=rng.randint(1995, 2024),
                                                  phone=fakers[locale].numerify("+## ### ### ####"))
