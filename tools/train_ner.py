@@ -10,8 +10,8 @@ the two dev sets, the generated one (N_DEV lines of DEV_TEMPLATES, a family of p
 nor for testing, with the templates' values and N_DEV with wider values, `wide=True`) and the hand-written one
 (data/ner_handwritten_dev.txt, `load_handwritten_dev`: phrasings no template uses, written without looking at the
 test lines). Training lines: N_TEMPLATE lines of TRAIN_TEMPLATES (`wide=True`), N_COMPOSED composed lines
-(`make_composed_lines`) and N_STYLED styled ones (`make_composed_lines(..., styled=True)`). Tags are read back as the most probable
-valid BIO sequence (`bio_word_tags`). Only then are the two test sets read, once:
+(`make_composed_lines`) and N_STYLED styled ones (`make_composed_lines(..., styled=True)`). Tags are read back as
+the most probable valid BIO sequence (`bio_word_tags`). Only then are the two test sets read, once:
 N_TEST lines of the HELD_OUT_TEMPLATES and the hand-written lines of data/ner_handwritten.txt. Entity-level
 precision, recall and F1 per type come from seqeval (strict IOB2: an entity counts only when its type and both
 ends are right). The JSON file records the set-up, the number of steps, the time and every score.
