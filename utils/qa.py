@@ -179,7 +179,7 @@ def _names(values, name: str) -> tuple:
     return values
 
 
-TRAIN = {"two_arguments": 2000, "single_fact": 1000, "distractors": 2000}  # stories per task, seed 0
+TRAIN = {"two_arguments": 2000, "single_fact": 3000, "distractors": 2000}  # stories per task, seed 0
 DEV, TEST = 300, 500  # stories per task, seeds 1 and 2, before those also in the training set are left out
 SEEDS = {"train": 0, "dev": 1, "test": 2}
 
