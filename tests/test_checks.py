@@ -7,6 +7,7 @@ from utils.checks import (
     check_choice,
     check_close,
     check_errors,
+    check_flag,
     check_keys,
     check_labels,
     check_number,
@@ -270,3 +271,10 @@ def test_unwritten_does_not_take_the_stub_from_an_error_of_another_kind():
 def test_failed_looks_for_a_line_that_starts_with_the_failure_mark():
     assert failed("some output\n✘ f: 1 of 2 checks fail\n")
     assert not failed("✔ f: all 2 checks pass\nthe mark ✘ inside a line is not a verdict\n")
+
+
+def test_check_flag_returns_a_bool_and_refuses_look_alikes_by_name():
+    assert check_flag(True, "wide") is True and check_flag(False, "wide") is False
+    for value in (1, 0, "yes", None):
+        with pytest.raises(TypeError, match="wide must be True or False"):
+            check_flag(value, "wide")

@@ -223,9 +223,10 @@ def mine(args, model, positive, negative, hard) -> tuple[np.ndarray, dict]:
     step)), then fine-tune with `--mine-share` of each batch drawn around them. Returns (hard, record)."""
     start = time.time()
     margin = to_steps(args.mine_margin_ms)
-    found = [np.column_stack([np.full(len(steps), source), steps])
-             for source, (x, y) in enumerate((positive, negative))
-             for steps in [false_alarm_steps(model, x, y, args.mine_threshold, margin)]]
+    found = []  # per source: (k, 3) rows of (source, clip, step)
+    for source, (x, y) in enumerate((positive, negative)):
+        steps = false_alarm_steps(model, x, y, args.mine_threshold, margin)
+        found.append(np.column_stack([np.full(len(steps), source), steps]))
     hard = np.unique(np.concatenate([hard, *found]), axis=0)
     mined = round(time.time() - start)
     print(f"mined {len(found[0])} false-alarm steps in clips with the word and {len(found[1])} in clips without it "

@@ -192,6 +192,13 @@ def check_choice(value, name: str, choices) -> object:
     return value
 
 
+def check_flag(value, name: str) -> bool:
+    """`value` if it is True or False (not 1, 0 or "yes"), else TypeError naming it."""
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} must be True or False, got {value!r}")
+    return value
+
+
 def check_keys(mapping, keys, name: str) -> None:
     """TypeError unless `mapping` is a dict; ValueError naming any of `keys` it lacks."""
     if not isinstance(mapping, dict):

@@ -37,7 +37,7 @@ from typing import NamedTuple
 import numpy as np
 from faker import Faker
 
-from utils.checks import check_choice, check_number, check_string, check_strings
+from utils.checks import check_choice, check_flag, check_number, check_string, check_strings
 from utils.encoder import Token, encode_words, tokenize, word_pieces  # noqa: F401  (Token: part of this module's interface)
 from utils.paths import data_path
 
@@ -241,8 +241,7 @@ def make_resume_lines(n: int, seed: int = 0, split: str = "train", wide: bool = 
     """
     n = check_number(n, "n", low=1, integer=True)
     templates = SPLITS[check_choice(split, "split", tuple(SPLITS))]
-    if not isinstance(wide, bool):
-        raise TypeError(f"wide must be True or False, got {wide!r}")
+    check_flag(wide, "wide")
     rng = random.Random(f"resume-{split}-{seed}" + ("-wide" if wide else ""))
     fakers = {}
     for i, locale in enumerate(LOCALES):
@@ -597,8 +596,7 @@ def make_composed_lines(n: int, seed: int = 0, styled: bool = False) -> list:
     For training only: the wording of DEV_TEMPLATES and HELD_OUT_TEMPLATES appears in no clause.
     """
     n = check_number(n, "n", low=1, integer=True)
-    if not isinstance(styled, bool):
-        raise TypeError(f"styled must be True or False, got {styled!r}")
+    check_flag(styled, "styled")
     kind = "styled" if styled else "composed"
     rng = random.Random(f"resume-{kind}-{seed}")
     fakers = {locale: Faker(locale) for locale in LOCALES}
