@@ -17,7 +17,7 @@ def clips(n, labelled):
 
 def draw(batch_size=8, negative_share=0.25, crop_seconds=2.0, seed=0):
     args = train_trigger.parse(["--batch-size", str(batch_size), "--negative-share", str(negative_share),
-                                "--crop-seconds", str(crop_seconds)])
+                                "--crop-seconds", str(crop_seconds), "--mix-share", "0"])
     stream = train_trigger.batches(clips(5, True), clips(3, False), args, np.random.default_rng(seed))
     return next(stream)
 
@@ -91,7 +91,8 @@ def test_false_alarm_steps_are_high_scores_away_from_every_label():
 
 
 def test_a_hard_share_of_the_batch_is_windows_around_the_mined_steps():
-    args = train_trigger.parse(["--batch-size", "8", "--negative-share", "0.25", "--crop-seconds", "2.0"])
+    args = train_trigger.parse(["--batch-size", "8", "--negative-share", "0.25", "--crop-seconds", "2.0",
+                                "--mix-share", "0"])
     hard = np.array([[0, 1, 900], [1, 2, 40]])
     stream = train_trigger.batches(clips(5, True), clips(3, False), args, np.random.default_rng(0),
                                    hard=hard, hard_share=0.5)
@@ -100,3 +101,31 @@ def test_a_hard_share_of_the_batch_is_windows_around_the_mined_steps():
         steps = np.round(x.max(axis=2) / 1000).astype(int)  # each window's own steps, as in the tests above
         assert all(900 in row or 40 in row for row in steps[4:])  # the last half holds a mined step
         assert len(x) == 8
+
+
+def test_mixing_adds_the_two_powers_with_the_noise_the_given_decibels_below():
+    x = np.full((2, 4, N_MELS), 2.0, np.float32)  # log10 power: 100 in every band
+    noise = np.full((2, 4, N_MELS), -1.0, np.float32)  # 0.1: its level is moved, only its shape counts
+    mixed = train_trigger.mix_in(x, noise, np.array([0.0, 10.0]))
+    assert np.allclose(mixed[0], np.log10(200.0)) and np.allclose(mixed[1], np.log10(110.0))
+
+
+def test_mixing_keeps_the_louder_sound_where_the_other_is_far_below_it():
+    rng = np.random.default_rng(0)
+    x, noise = rng.normal(size=(3, 50, N_MELS)).astype(np.float32), rng.normal(size=(3, 50, N_MELS)).astype(np.float32)
+    assert np.max(np.abs(train_trigger.mix_in(x, noise, np.full(3, 90.0)) - x)) < 0.01
+    assert np.all(train_trigger.mix_in(x, noise, np.zeros(3)) >= x)  # power only adds
+
+
+def test_a_mixed_batch_keeps_its_labels_and_raises_its_power():
+    def mean_level(share):  # 0 in every band of the clips with the word, 1 in the others (log10 power)
+        args = train_trigger.parse(["--batch-size", "8", "--negative-share", "0.25", "--crop-seconds", "1",
+                                    "--mix-share", str(share)])
+        quiet, loud = (np.zeros((5, TY, N_MELS), np.float32), clips(5, True)[1]), (np.ones((3, TY, N_MELS)), clips(3, False)[1])
+        stream = train_trigger.batches(quiet, loud, args, np.random.default_rng(0))
+        drawn = [next(stream) for _ in range(60)]
+        assert all(y[:6].sum() > 0 and y[6:].sum() == 0 for _, y, _ in drawn)  # mixing adds no labels
+        return np.mean([np.median(x[:6]) for x, _, _ in drawn])  # the gains average out
+
+    # sound 0 to 20 dB below adds log10(1 + 10^(-snr / 10)) to the log power: 0.30 down to 0.004, 0.085 on average
+    assert abs(mean_level(0.0)) < 0.04 and 0.05 < mean_level(1.0) < 0.13

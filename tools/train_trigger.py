@@ -11,8 +11,10 @@ What it does, step by step (each prints its own timing; the figures land in pret
    and labels: about 110 kB a clip, in shards under build/trigger_features/ (reused by a later run with the same
    pool and settings).
 2. **Training.** `utils.trigger.detector_model` (dilated causal convolutions) on random `--crop-seconds` windows of
-   those clips, `--negative-share` of each batch from the negative-only chunks, with a gain drawn per window
-   (a shift of every log-mel band) and a few bands masked. Labels start `--delay-ms` after a word's end, so that
+   those clips, `--negative-share` of each batch from the negative-only chunks. `--mix-share` of the windows get a
+   window of negative-only audio mixed in 0 to 20 dB below them (`mix_in`: the two mel powers added, so a clip is
+   heard over many more noises, babbles and tunes than it was made with); then a gain drawn per window (a shift of
+   every log-mel band) and a few bands masked. Labels start `--delay-ms` after a word's end, so that
    the detector answers after it has heard whether the word goes on ("activated"), and the first `--settle-ms` of
    them carry no loss; Adam with a cosine-decaying learning rate, binary
    cross-entropy, `--steps` steps. The band normalisation's mean and variance are measured on training frames
@@ -49,6 +51,8 @@ SETTINGS = ROOT / "pretrained" / "trigger_word.json"
 FEATURES = ROOT / "build" / "trigger_features"
 RULE = "the most dev wake words caught with at most 0.5 false alarms per hour of dev negative-only audio"
 SHARD = 50  # clips per shard file
+MIX_SNR_DB = (0.0, 20.0)  # a window mixed with a second sound (--mix-share) has it this many dB below itself
+LN10 = float(np.log(10.0))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -134,6 +138,17 @@ def loss_weights(y, settle_steps) -> np.ndarray:
     return (~settling).astype(np.float32)
 
 
+def mix_in(x, noise, snr_db) -> np.ndarray:
+    """Windows `x` and `noise` (batch, steps, N_MELS) of log10 mel power heard together: the noise scaled so that
+    each window of `x` has `snr_db` (batch,) dB more power than its noise, then the two powers added (the cross
+    terms of the two sounds' phases average out over a mel band)."""
+    def level(v):  # (batch, 1, 1): log10 of the mean power
+        return np.log10(np.mean(10.0 ** v, axis=(1, 2), keepdims=True))
+
+    noise = noise + level(x) - level(noise) - np.asarray(snr_db, np.float32)[:, None, None] / 10
+    return (np.logaddexp(x * LN10, noise * LN10) / LN10).astype(np.float32)
+
+
 def batches(positive, negative, args, rng, hard=None, hard_share=0.0):
     """Endless (x (batch, crop, N_MELS) float32, y (batch, crop, 1), weights (batch, crop)) of random windows,
     augmented; the weights are `loss_weights` with --settle-ms. With `hard` ((k, 3) int rows of (source, clip,
@@ -152,6 +167,11 @@ def batches(positive, negative, args, rng, hard=None, hard_share=0.0):
         for source, c, step in hard[rng.integers(len(hard), size=n_hard)] if n_hard else ():
             picks.append((source, c, int(np.clip(step - rng.integers(crop // 5, crop), 0, TY - crop))))
         x = np.stack([sources[w][0][c, s:s + crop] for w, c, s in picks]).astype(np.float32)
+        mixed = np.flatnonzero(rng.random(len(x)) < args.mix_share)  # these windows get a second sound on top
+        if len(mixed):
+            clips, starts = rng.integers(len(negative[0]), size=len(mixed)), rng.integers(0, TY - crop + 1, len(mixed))
+            noise = np.stack([negative[0][c, s:s + crop] for c, s in zip(clips, starts)]).astype(np.float32)
+            x[mixed] = mix_in(x[mixed], noise, rng.uniform(*MIX_SNR_DB, size=len(mixed)))
         x += rng.uniform(-0.6, 0.6, size=(len(x), 1, 1)).astype(np.float32)  # gain: -6 to +6 dB on every band
         for row in x:
             low = int(rng.integers(0, x.shape[2]))
@@ -292,6 +312,8 @@ def parse(argv):
     parser.add_argument("--learning-rate", type=float, default=2e-3)
     parser.add_argument("--delay-ms", type=float, default=200.0, help="labels start this long after a word's end")
     parser.add_argument("--settle-ms", type=float, default=70.0, help="then no loss on the first labelled steps")
+    parser.add_argument("--mix-share", type=float, default=0.5, help="share of windows that get a window of "
+                        "negative-only audio mixed in, at 0 to 20 dB below them")
     parser.add_argument("--mine-rounds", type=int, default=2, help="hard-negative rounds after training (step 2b)")
     parser.add_argument("--mine-steps", type=int, default=2500, help="fine-tuning steps per round")
     parser.add_argument("--mine-share", type=float, default=0.25, help="share of a batch around mined false alarms")
