@@ -210,6 +210,7 @@ def train(args, positive, negative):
     print(f"trained {args.steps} steps in {done['seconds']} s", flush=True)
     return model, {"steps": args.steps, "batch_size": args.batch_size, "window_seconds": args.crop_seconds,
                    "windows_seen": args.steps * args.batch_size, "negative_share": args.negative_share,
+                   "mix_share": args.mix_share, "mix_snr_db": list(MIX_SNR_DB),
                    "clips": len(positive[0]), "negative_clips": len(negative[0]),
                    "wake_words": int(np.sum(np.diff(positive[1], axis=1, prepend=0) == 1)),
                    "learning_rate": args.learning_rate, "delay_ms": args.delay_ms, "settle_ms": args.settle_ms,
