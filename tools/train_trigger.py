@@ -149,6 +149,23 @@ def mix_in(x, noise, snr_db) -> np.ndarray:
     return (np.logaddexp(x * LN10, noise * LN10) / LN10).astype(np.float32)
 
 
+def random_windows(rng, n_clips, n, crop) -> tuple[np.ndarray, np.ndarray]:
+    """`n` random windows of `crop` steps in `n_clips` clips of TY steps: (clip indices (n,), first steps (n,))."""
+    return rng.integers(n_clips, size=n), rng.integers(0, TY - crop + 1, size=n)
+
+
+def mix_windows(x, negative, share, rng) -> np.ndarray:
+    """`x` (batch, crop, N_MELS) with about a `share` of its windows mixed (`mix_in`, MIX_SNR_DB) with a random
+    window of `negative` (clips, TY, N_MELS), audio without the wake word, so the labels stay as they are."""
+    mixed = np.flatnonzero(rng.random(len(x)) < share)
+    if len(mixed):
+        crop = x.shape[1]
+        clips, starts = random_windows(rng, len(negative), len(mixed), crop)
+        noise = np.stack([negative[c, s:s + crop] for c, s in zip(clips, starts)]).astype(np.float32)
+        x[mixed] = mix_in(x[mixed], noise, rng.uniform(*MIX_SNR_DB, size=len(mixed)))
+    return x
+
+
 def batches(positive, negative, args, rng, hard=None, hard_share=0.0):
     """Endless (x (batch, crop, N_MELS) float32, y (batch, crop, 1), weights (batch, crop)) of random windows,
     augmented; the weights are `loss_weights` with --settle-ms. With `hard` ((k, 3) int rows of (source, clip,
@@ -162,16 +179,11 @@ def batches(positive, negative, args, rng, hard=None, hard_share=0.0):
     while True:
         picks = []  # (source, clip, first step)
         for source, n in ((0, args.batch_size - n_negative - n_hard), (1, n_negative)):
-            clips = rng.integers(len(sources[source][0]), size=n)
-            picks += [(source, c, s) for c, s in zip(clips, rng.integers(0, TY - crop + 1, size=n))]
+            picks += [(source, c, s) for c, s in zip(*random_windows(rng, len(sources[source][0]), n, crop))]
         for source, c, step in hard[rng.integers(len(hard), size=n_hard)] if n_hard else ():
             picks.append((source, c, int(np.clip(step - rng.integers(crop // 5, crop), 0, TY - crop))))
         x = np.stack([sources[w][0][c, s:s + crop] for w, c, s in picks]).astype(np.float32)
-        mixed = np.flatnonzero(rng.random(len(x)) < args.mix_share)  # these windows get a second sound on top
-        if len(mixed):
-            clips, starts = rng.integers(len(negative[0]), size=len(mixed)), rng.integers(0, TY - crop + 1, len(mixed))
-            noise = np.stack([negative[0][c, s:s + crop] for c, s in zip(clips, starts)]).astype(np.float32)
-            x[mixed] = mix_in(x[mixed], noise, rng.uniform(*MIX_SNR_DB, size=len(mixed)))
+        x = mix_windows(x, negative[0], args.mix_share, rng)
         x += rng.uniform(-0.6, 0.6, size=(len(x), 1, 1)).astype(np.float32)  # gain: -6 to +6 dB on every band
         for row in x:
             low = int(rng.integers(0, x.shape[2]))
