@@ -129,3 +129,41 @@ def test_a_mixed_batch_keeps_its_labels_and_raises_its_power():
 
     # sound 0 to 20 dB below adds log10(1 + 10^(-snr / 10)) to the log power: 0.30 down to 0.004, 0.085 on average
     assert abs(mean_level(0.0)) < 0.04 and 0.05 < mean_level(1.0) < 0.13
+
+
+def test_band_positions_leave_the_bands_in_place_at_factor_one_and_move_them_down_above_it():
+    assert np.allclose(train_trigger.band_positions(1.0), np.arange(N_MELS), atol=1e-6)
+    up, down = train_trigger.band_positions(1.1), train_trigger.band_positions(0.9)
+    assert np.all(up <= np.arange(N_MELS)) and np.all(np.diff(up) > 0)  # a band is filled from a lower one
+    assert np.all(down >= np.arange(N_MELS) - 1e-6) and down[-1] == N_MELS - 1  # clipped at the top band
+
+
+def test_warping_moves_a_lit_band_alike_at_every_step_of_a_window():
+    x = np.zeros((1, 3, N_MELS), np.float32)
+    x[0, :, 20] = 1.0  # one band lit at every step
+    rng = np.random.default_rng(0)
+    assert np.array_equal(train_trigger.warp_bands(x.copy(), 0.0, rng), x)  # no warp: untouched
+    warped = train_trigger.warp_bands(x.copy(), 0.15, rng)
+    peaks = warped[0].argmax(axis=1)
+    assert len(set(peaks.tolist())) == 1 and peaks[0] != 20  # the same shift at every step, somewhere else
+    assert np.allclose(warped[0].sum(axis=1), warped[0, 0].sum())
+
+
+def test_reverberation_leaves_what_came_before_a_sound_and_adds_a_decaying_tail_after_it():
+    x = np.full((1, 200, N_MELS), -6.0, np.float32)  # near silence
+    x[0, 50:60] = 0.0  # a burst of power 1 in every band
+    wet = train_trigger.reverberate(x, np.array([0.5]), np.array([0.0]))
+    assert np.all(wet[0, :50] <= x[0, :50] + np.log10(2) + 1e-6)  # before it, only the quiet's own echo (0 dB DRR)
+    assert np.all(wet[0, 50:60] >= x[0, 50:60])  # the burst itself only gains
+    tail = wet[0, 60:, 0]
+    assert tail[0] > -3 and np.all(np.diff(tail[:60]) < 0)  # then a tail that dies away
+    late = 10 ** wet[0, 60:, 0] - 10 ** x[0, 60:, 0]
+    steps_60db = 0.5 / (train_trigger.FRAME_MS / 1000)  # RT60 in steps: 60 dB of decay
+    assert abs(np.log10(late[0] / late[20]) * 10 - 60 * 20 / steps_60db) < 0.5
+
+
+def test_the_reverberant_tail_holds_the_given_energy_below_the_sound():
+    x = np.full((1, 3000, N_MELS), -9.0, np.float32)
+    x[0, 10] = 0.0  # one step of power 1
+    wet = 10 ** train_trigger.reverberate(x, np.array([0.3]), np.array([10.0]))[0, :, 0]
+    assert abs(np.sum(wet[11:] - 1e-9) - 0.1) < 0.002  # 10 dB below the direct sound's energy

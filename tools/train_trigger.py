@@ -53,6 +53,7 @@ RULE = "the most dev wake words caught with at most 0.5 false alarms per hour of
 SHARD = 50  # clips per shard file
 MIX_SNR_DB = (0.0, 20.0)  # a window mixed with a second sound (--mix-share) has it this many dB below itself
 LN10 = float(np.log(10.0))
+REVERB_RT60_S, REVERB_DRR_DB = (0.2, 1.2), (-5.0, 10.0)  # the rooms of --reverb-share
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -166,6 +167,60 @@ def mix_windows(x, negative, share, rng) -> np.ndarray:
     return x
 
 
+def band_positions(factor) -> np.ndarray:
+    """(N_MELS,) float: where in the mel bands (0 .. N_MELS - 1, fractional) each band's centre frequency lands once
+    every frequency is divided by `factor`: the bands a speaker whose vocal tract is `factor` times shorter would
+    fill (a formant at f Hz moves to factor * f)."""
+    from utils.trigger import MEL_HIGH_HZ, MEL_LOW_HZ, N_MELS
+
+    def mel(hz):
+        return 2595.0 * np.log10(1.0 + np.asarray(hz) / 700.0)
+
+    edges = np.linspace(mel(MEL_LOW_HZ), mel(MEL_HIGH_HZ), N_MELS + 2)
+    centres_hz = 700.0 * (10 ** (edges[1:-1] / 2595.0) - 1.0)
+    return np.clip((mel(centres_hz / factor) - edges[0]) / (edges[1] - edges[0]) - 1, 0, N_MELS - 1)
+
+
+def warp_bands(x, warp, rng) -> np.ndarray:
+    """`x` (batch, steps, N_MELS) with each window's frequency axis stretched by a factor drawn from
+    [1 - `warp`, 1 + `warp`] (vocal tract length perturbation, on the log-mel bands by linear interpolation): more
+    speakers than the voices spoke with. Pitch, formants and background all move together, the timing not at all."""
+    if warp <= 0:
+        return x
+    for row, factor in zip(x, rng.uniform(1 - warp, 1 + warp, size=len(x))):
+        at = band_positions(factor)
+        low = np.floor(at).astype(int)
+        high, share = np.minimum(low + 1, x.shape[2] - 1), (at - low).astype(np.float32)
+        row[:] = row[:, low] * (1 - share) + row[:, high] * share
+    return x
+
+
+def reverberate(x, rt60_s, drr_db) -> np.ndarray:
+    """Windows `x` (batch, steps, N_MELS) of log10 mel power heard in rooms: each band's power plus a tail that
+    decays by 60 dB in `rt60_s` (batch,) seconds and holds `drr_db` (batch,) dB less energy than the sound itself
+    (the direct-to-reverberant ratio). Late reverberation as an energy envelope, so the timing of the words (and
+    their labels) stays where it was; what came before a window is not heard in it."""
+    from scipy.signal import lfilter
+
+    power = 10.0 ** x.astype(np.float64)
+    out = np.empty_like(x)
+    for k, (rt60, drr) in enumerate(zip(np.asarray(rt60_s, float), np.asarray(drr_db, float))):
+        decay = 10 ** (-6 * FRAME_MS / 1000 / rt60)  # power kept from one step to the next
+        tail = lfilter([0.0, 1.0], [1.0, -decay], power[k], axis=0)  # sum over j >= 1 of decay^(j-1) power[t - j]
+        out[k] = np.log10(power[k] + tail * (1 - decay) * 10 ** (-drr / 10))
+    return out.astype(np.float32)
+
+
+def reverberate_windows(x, share, rng) -> np.ndarray:
+    """`x` (batch, steps, N_MELS) with about a `share` of its windows `reverberate`d: RT60 0.2-1.2 s, direct to
+    reverberant ratio -5 to +10 dB: rooms on top of the clips' own simulated ones."""
+    chosen = np.flatnonzero(rng.random(len(x)) < share)
+    if len(chosen):
+        x[chosen] = reverberate(x[chosen], rng.uniform(*REVERB_RT60_S, size=len(chosen)),
+                                rng.uniform(*REVERB_DRR_DB, size=len(chosen)))
+    return x
+
+
 def batches(positive, negative, args, rng, hard=None, hard_share=0.0):
     """Endless (x (batch, crop, N_MELS) float32, y (batch, crop, 1), weights (batch, crop)) of random windows,
     augmented; the weights are `loss_weights` with --settle-ms. With `hard` ((k, 3) int rows of (source, clip,
@@ -183,7 +238,8 @@ def batches(positive, negative, args, rng, hard=None, hard_share=0.0):
         for source, c, step in hard[rng.integers(len(hard), size=n_hard)] if n_hard else ():
             picks.append((source, c, int(np.clip(step - rng.integers(crop // 5, crop), 0, TY - crop))))
         x = np.stack([sources[w][0][c, s:s + crop] for w, c, s in picks]).astype(np.float32)
-        x = mix_windows(x, negative[0], args.mix_share, rng)
+        x = warp_bands(mix_windows(x, negative[0], args.mix_share, rng), args.warp, rng)
+        x = reverberate_windows(x, args.reverb_share, rng)
         x += rng.uniform(-0.6, 0.6, size=(len(x), 1, 1)).astype(np.float32)  # gain: -6 to +6 dB on every band
         for row in x:
             low = int(rng.integers(0, x.shape[2]))
@@ -222,7 +278,8 @@ def train(args, positive, negative):
     print(f"trained {args.steps} steps in {done['seconds']} s", flush=True)
     return model, {"steps": args.steps, "batch_size": args.batch_size, "window_seconds": args.crop_seconds,
                    "windows_seen": args.steps * args.batch_size, "negative_share": args.negative_share,
-                   "mix_share": args.mix_share, "mix_snr_db": list(MIX_SNR_DB),
+                   "mix_share": args.mix_share, "mix_snr_db": list(MIX_SNR_DB), "warp": args.warp,
+                   "reverb_share": args.reverb_share,
                    "clips": len(positive[0]), "negative_clips": len(negative[0]),
                    "wake_words": int(np.sum(np.diff(positive[1], axis=1, prepend=0) == 1)),
                    "learning_rate": args.learning_rate, "delay_ms": args.delay_ms, "settle_ms": args.settle_ms,
@@ -323,6 +380,10 @@ def parse(argv):
     parser.add_argument("--crop-seconds", type=float, default=5.0)
     parser.add_argument("--negative-share", type=float, default=0.375, help="share of a batch without the word")
     parser.add_argument("--learning-rate", type=float, default=2e-3)
+    parser.add_argument("--warp", type=float, default=0.0, help="each window's frequency axis is stretched by a "
+                        "factor from 1 - warp to 1 + warp (vocal tract length perturbation)")
+    parser.add_argument("--reverb-share", type=float, default=0.0, help="share of windows heard in a room "
+                        "(`reverberate`: a decaying tail on each band's power)")
     parser.add_argument("--delay-ms", type=float, default=200.0, help="labels start this long after a word's end")
     parser.add_argument("--settle-ms", type=float, default=70.0, help="then no loss on the first labelled steps")
     parser.add_argument("--mix-share", type=float, default=0.5, help="share of windows that get a window of "
