@@ -18,7 +18,9 @@ What it does, step by step (each prints its own timing; the figures land in pret
    the detector answers after it has heard whether the word goes on ("activated"), and the first `--settle-ms` of
    them carry no loss; Adam with a cosine-decaying learning rate, binary
    cross-entropy, `--steps` steps. The band normalisation's mean and variance are measured on training frames
-   first.
+   first. Two more augmentations are there for trials and off by default: `--warp` (a stretched mel axis: other
+   vocal tract lengths) and `--reverb-share` (a room's decaying tail on each band); pretrained/README.md records
+   what they gave.
 2b. **Hard negatives** (`--mine-rounds` rounds). The trained detector is run over its own training clips; every
    step it scores at least `--mine-threshold` with no wake word within `--mine-margin-ms` is a false alarm
    (mostly words that sound like the wake word inside dense speech: "activated", "activist", "actually"). Then
