@@ -170,17 +170,15 @@ def mix_windows(x, negative, share, rng) -> np.ndarray:
 
 
 def band_positions(factor) -> np.ndarray:
-    """(N_MELS,) float: where in the mel bands (0 .. N_MELS - 1, fractional) each band's centre frequency lands once
-    every frequency is divided by `factor`: the bands a speaker whose vocal tract is `factor` times shorter would
-    fill (a formant at f Hz moves to factor * f)."""
-    from utils.trigger import MEL_HIGH_HZ, MEL_LOW_HZ, N_MELS
+    """(..., N_MELS) float: where in the mel bands (0 .. N_MELS - 1, fractional) each band's centre frequency lands
+    once every frequency is divided by `factor` (a number, or an array: one row per factor): the bands a speaker
+    whose vocal tract is `factor` times shorter would fill (a formant at f Hz moves to factor * f)."""
+    from utils.trigger import N_MELS, hz_to_mel, mel_edges, mel_to_hz
 
-    def mel(hz):
-        return 2595.0 * np.log10(1.0 + np.asarray(hz) / 700.0)
-
-    edges = np.linspace(mel(MEL_LOW_HZ), mel(MEL_HIGH_HZ), N_MELS + 2)
-    centres_hz = 700.0 * (10 ** (edges[1:-1] / 2595.0) - 1.0)
-    return np.clip((mel(centres_hz / factor) - edges[0]) / (edges[1] - edges[0]) - 1, 0, N_MELS - 1)
+    edges = mel_edges()
+    centres_hz = mel_to_hz(edges[1:-1])
+    moved = hz_to_mel(centres_hz / np.asarray(factor, dtype=float)[..., None])
+    return np.clip((moved - edges[0]) / (edges[1] - edges[0]) - 1, 0, N_MELS - 1)
 
 
 def warp_bands(x, warp, rng) -> np.ndarray:
@@ -189,11 +187,10 @@ def warp_bands(x, warp, rng) -> np.ndarray:
     speakers than the voices spoke with. Pitch, formants and background all move together, the timing not at all."""
     if warp <= 0:
         return x
-    for row, factor in zip(x, rng.uniform(1 - warp, 1 + warp, size=len(x))):
-        at = band_positions(factor)
-        low = np.floor(at).astype(int)
-        high, share = np.minimum(low + 1, x.shape[2] - 1), (at - low).astype(np.float32)
-        row[:] = row[:, low] * (1 - share) + row[:, high] * share
+    at = band_positions(rng.uniform(1 - warp, 1 + warp, size=len(x)))[:, None, :]  # (batch, 1, N_MELS)
+    low = np.floor(at).astype(int)
+    high, share = np.minimum(low + 1, x.shape[2] - 1), (at - low).astype(np.float32)
+    x[:] = np.take_along_axis(x, low, axis=2) * (1 - share) + np.take_along_axis(x, high, axis=2) * share
     return x
 
 

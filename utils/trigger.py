@@ -105,14 +105,27 @@ WIDTH = 64  # channels of every convolution
 MEL_WINDOW = np.hanning(MEL_FFT + 1)[:-1].astype(np.float32)  # the periodic Hann window of every frame
 
 
+def hz_to_mel(hz) -> np.ndarray:
+    """The mel scale, m = 2595 log10(1 + f / 700), of frequencies `hz` (any shape)."""
+    return 2595.0 * np.log10(1.0 + np.asarray(hz) / 700.0)
+
+
+def mel_to_hz(mel) -> np.ndarray:
+    """The inverse of `hz_to_mel`."""
+    return 700.0 * (10 ** (np.asarray(mel) / 2595.0) - 1.0)
+
+
+def mel_edges() -> np.ndarray:
+    """(N_MELS + 2,) the bands' edges on the mel scale, evenly spaced from MEL_LOW_HZ to MEL_HIGH_HZ: band k rises
+    from edge k to its centre, edge k + 1, and falls to edge k + 2."""
+    return np.linspace(hz_to_mel(MEL_LOW_HZ), hz_to_mel(MEL_HIGH_HZ), N_MELS + 2)
+
+
 @functools.cache
 def mel_filters() -> np.ndarray:
-    """(MEL_FFT // 2 + 1, N_MELS) float32: triangles on the mel scale, m = 2595 log10(1 + f / 700), each rising
-    from one band's centre to the next and falling to the one after; the power spectrum times this is the mel one."""
-    def mel(hz):
-        return 2595.0 * np.log10(1.0 + np.asarray(hz) / 700.0)
-
-    edges_hz = 700.0 * (10 ** (np.linspace(mel(MEL_LOW_HZ), mel(MEL_HIGH_HZ), N_MELS + 2) / 2595.0) - 1.0)
+    """(MEL_FFT // 2 + 1, N_MELS) float32: triangles on the mel scale (`mel_edges`), each rising from one band's
+    centre to the next and falling to the one after; the power spectrum times this is the mel one."""
+    edges_hz = mel_to_hz(mel_edges())
     bins_hz = np.fft.rfftfreq(MEL_FFT, 1.0 / SAMPLE_RATE)  # (513,)
     low, centre, high = edges_hz[:-2], edges_hz[1:-1], edges_hz[2:]  # (N_MELS,) each
     rising = (bins_hz[:, None] - low) / (centre - low)
