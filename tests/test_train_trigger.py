@@ -167,3 +167,45 @@ def test_the_reverberant_tail_holds_the_given_energy_below_the_sound():
     x[0, 10] = 0.0  # one step of power 1
     wet = 10 ** train_trigger.reverberate(x, np.array([0.3]), np.array([10.0]))[0, :, 0]
     assert abs(np.sum(wet[11:] - 1e-9) - 0.1) < 0.002  # 10 dB below the direct sound's energy
+
+
+def test_the_max_pool_loss_counts_each_words_best_step_once_per_labelled_step():
+    y = np.zeros((2, 12), np.float32)
+    y[0, 2:5], y[0, 8:10], y[1, 5:12] = 1, 1, 1  # three words, two in one window
+    weights = np.ones_like(y)
+    weights[0, 2] = 0  # a settling step: no loss, and not a candidate for the best step
+    p = np.random.default_rng(0).uniform(0.05, 0.95, y.shape).astype(np.float32)
+    negative = -np.log(1 - p)[y == 0].sum()
+    positive = (2 * -np.log(p[0, 3:5].max()) + 2 * -np.log(p[0, 8:10].max()) + 7 * -np.log(p[1, 5:12].max()))
+    got = float(train_trigger.max_pool_loss(y, weights, p))
+    assert abs(got - (negative + positive) / y.size) < 1e-5
+
+
+def test_under_the_max_pool_loss_one_confident_step_per_word_suffices():
+    y = np.zeros((1, 10), np.float32)
+    y[0, 4:8] = 1
+    p = np.full((1, 10), 1e-6, np.float32)
+    p[0, 6] = 1 - 1e-6  # sure at one labelled step, silent at the other three
+    weights = np.ones_like(y)
+    assert float(train_trigger.max_pool_loss(y, weights, p)) < 1e-4
+    frames = -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))  # the frame loss: the three missed steps cost
+    assert frames > 1
+
+
+def test_training_on_the_max_pool_loss_lowers_it():
+    from utils.trigger import detector_model
+
+    def stream():
+        rng = np.random.default_rng(1)
+        while True:
+            y = np.zeros((4, 100, 1), np.float32)
+            y[:, 60:80] = 1
+            x = rng.normal(size=(4, 100, N_MELS)).astype(np.float32)
+            x[:, 40:60] += 2  # the "word": louder frames just before the labels
+            yield x, y, np.ones((4, 100), np.float32)
+
+    model = detector_model(width=8)
+    batches = stream()
+    first = train_trigger.fit(model, batches, 1, 1e-3, 1, loss="max")["final_loss"]
+    last = train_trigger.fit(model, batches, 60, 3e-3, 20, loss="max")["final_loss"]
+    assert last < first

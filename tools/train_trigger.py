@@ -18,9 +18,9 @@ What it does, step by step (each prints its own timing; the figures land in pret
    the detector answers after it has heard whether the word goes on ("activated"), and the first `--settle-ms` of
    them carry no loss; Adam with a cosine-decaying learning rate, binary
    cross-entropy, `--steps` steps. The band normalisation's mean and variance are measured on training frames
-   first. Two more augmentations are there for trials and off by default: `--warp` (a stretched mel axis: other
-   vocal tract lengths) and `--reverb-share` (a room's decaying tail on each band); pretrained/README.md records
-   what they gave.
+   first. Two more augmentations and a second loss are there for trials and off by default: `--warp` (a stretched
+   mel axis: other vocal tract lengths), `--reverb-share` (a room's decaying tail on each band) and `--loss max`
+   (`max_pool_loss`: only each word's best step must answer); pretrained/README.md records what they gave.
 2b. **Hard negatives** (`--mine-rounds` rounds). The trained detector is run over its own training clips; every
    step it scores at least `--mine-threshold` with no wake word within `--mine-margin-ms` is a false alarm
    (mostly words that sound like the wake word inside dense speech: "activated", "activist", "actually"). Then
@@ -247,16 +247,59 @@ def batches(positive, negative, args, rng, hard=None, hard_share=0.0):
         yield x, y.astype(np.float32)[:, :, None], loss_weights(y, settle_steps)
 
 
-def fit(model, stream, steps, learning_rate, log_every) -> dict:
-    """`steps` Adam steps on `stream`, the learning rate decaying on a cosine; {"seconds", "final_loss"}."""
+def max_pool_loss(y, weights, p):
+    """The max-pooling loss (Sun et al., 2016) of probabilities `p` for labels `y` and `weights` (batch, steps):
+    binary cross-entropy on every unlabelled step, but on a word's labelled steps only that of its best-scored one,
+    counted once per labelled step (so a word weighs as much as under the frame loss). The detector must answer
+    once somewhere in each word's labels, not at every step of them. A mean over the batch's steps."""
+    import tensorflow as tf
+
+    p = tf.clip_by_value(p, 1e-7, 1 - 1e-7)
+    negative = tf.reduce_sum((1 - y) * weights * -tf.math.log(1 - p))
+    starts = y * (1 - tf.pad(y, [[0, 0], [1, 0]])[:, :-1])  # 1 on the first labelled step of each word
+    counted = y * weights  # the labelled steps that carry loss
+    word = tf.cast(tf.cumsum(starts, axis=1) * counted, tf.int32)  # 1, 2, ... per word in a window; 0 elsewhere
+    rows, steps = tf.shape(y)[0], tf.shape(y)[1]
+    ids = tf.reshape(word + tf.range(rows)[:, None] * (steps + 1), [-1])  # a segment per (window, word)
+    segments = rows * (steps + 1)
+    best = tf.math.unsorted_segment_max(tf.reshape(p, [-1]), ids, segments)
+    size = tf.math.unsorted_segment_sum(tf.reshape(counted, [-1]), ids, segments)
+    size *= tf.cast(tf.range(segments) % (steps + 1) > 0, size.dtype)  # segment 0 of a window: no word
+    positive = tf.reduce_sum(size * -tf.math.log(tf.maximum(best, 1e-7)))
+    return (negative + positive) / tf.cast(tf.size(y), p.dtype)
+
+
+def max_pool_step(model, optimizer):
+    """One Adam step on `max_pool_loss` as a TensorFlow graph: (x, y (batch, steps, 1), weights) -> loss."""
+    import tensorflow as tf
+
+    @tf.function
+    def step(x, y, weights):
+        with tf.GradientTape() as tape:
+            loss = max_pool_loss(y[:, :, 0], weights, model(x, training=True)[:, :, 0])
+        optimizer.apply(tape.gradient(loss, model.trainable_variables), model.trainable_variables)
+        return loss
+    return step
+
+
+def fit(model, stream, steps, learning_rate, log_every, loss="frames") -> dict:
+    """`steps` Adam steps on `stream`, the learning rate decaying on a cosine; {"seconds", "final_loss"}.
+    `loss`: "frames" (binary cross-entropy on every step) or "max" (`max_pool_loss`)."""
     import keras
 
     schedule = keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps=steps, alpha=0.02)
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=schedule), loss="binary_crossentropy")
+    optimizer = keras.optimizers.Adam(learning_rate=schedule)
+    if loss == "max":
+        step_on = max_pool_step(model, optimizer)
+    else:
+        model.compile(optimizer=optimizer, loss="binary_crossentropy")
+
+        def step_on(x, y, weights):
+            return model.train_on_batch(x, y, sample_weight=weights)
     start, losses = time.time(), []
     for step in range(1, steps + 1):
         x, y, weights = next(stream)
-        losses.append(float(model.train_on_batch(x, y, sample_weight=weights)))
+        losses.append(float(step_on(x, y, weights)))
         if step % log_every == 0 or step == steps:
             print(f"step {step}: loss {np.mean(losses[-log_every:]):.4f}, {time.time() - start:.0f} s", flush=True)
     return {"seconds": round(time.time() - start), "final_loss": round(float(np.mean(losses[-log_every:])), 4)}
@@ -273,12 +316,13 @@ def train(args, positive, negative):
     model = detector_model(width=args.width)
     sample = np.concatenate([positive[0][:200], negative[0][:100]]).astype(np.float32)  # (clips, TY, N_MELS)
     model.get_layer("band_normalisation").adapt(sample)
-    done = fit(model, batches(positive, negative, args, rng), args.steps, args.learning_rate, args.log_every)
+    done = fit(model, batches(positive, negative, args, rng), args.steps, args.learning_rate, args.log_every,
+               args.loss)
     print(f"trained {args.steps} steps in {done['seconds']} s", flush=True)
     return model, {"steps": args.steps, "batch_size": args.batch_size, "window_seconds": args.crop_seconds,
                    "windows_seen": args.steps * args.batch_size, "negative_share": args.negative_share,
                    "mix_share": args.mix_share, "mix_snr_db": list(MIX_SNR_DB), "warp": args.warp,
-                   "reverb_share": args.reverb_share,
+                   "reverb_share": args.reverb_share, "loss": args.loss,
                    "clips": len(positive[0]), "negative_clips": len(negative[0]),
                    "wake_words": int(np.sum(np.diff(positive[1], axis=1, prepend=0) == 1)),
                    "learning_rate": args.learning_rate, "delay_ms": args.delay_ms, "settle_ms": args.settle_ms,
@@ -322,7 +366,7 @@ def mine(args, model, positive, negative, hard) -> tuple[np.ndarray, dict]:
           f"({len(hard)} in all) in {mined} s", flush=True)
     rng = np.random.default_rng(args.seed + len(hard))
     stream = batches(positive, negative, args, rng, hard=hard, hard_share=args.mine_share)
-    done = fit(model, stream, args.mine_steps, args.mine_learning_rate, args.log_every)
+    done = fit(model, stream, args.mine_steps, args.mine_learning_rate, args.log_every, args.loss)
     return hard, {"found_in_positive": len(found[0]), "found_in_negative": len(found[1]), "hard_steps": len(hard),
                   "mining_seconds": mined, "steps": args.mine_steps, "training_seconds": done["seconds"],
                   "final_loss": done["final_loss"]}
@@ -383,6 +427,8 @@ def parse(argv):
                         "factor from 1 - warp to 1 + warp (vocal tract length perturbation)")
     parser.add_argument("--reverb-share", type=float, default=0.0, help="share of windows heard in a room "
                         "(`reverberate`: a decaying tail on each band's power)")
+    parser.add_argument("--loss", choices=("frames", "max"), default="frames", help="binary cross-entropy on "
+                        "every labelled step, or on each word's best step only (`max_pool_loss`)")
     parser.add_argument("--delay-ms", type=float, default=200.0, help="labels start this long after a word's end")
     parser.add_argument("--settle-ms", type=float, default=70.0, help="then no loss on the first labelled steps")
     parser.add_argument("--mix-share", type=float, default=0.5, help="share of windows that get a window of "
