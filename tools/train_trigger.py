@@ -263,9 +263,8 @@ def max_pool_loss(y, weights, p):
     ids = tf.reshape(word + tf.range(rows)[:, None] * (steps + 1), [-1])  # a segment per (window, word)
     segments = rows * (steps + 1)
     best = tf.math.unsorted_segment_max(tf.reshape(p, [-1]), ids, segments)
-    size = tf.math.unsorted_segment_sum(tf.reshape(counted, [-1]), ids, segments)
-    size *= tf.cast(tf.range(segments) % (steps + 1) > 0, size.dtype)  # segment 0 of a window: no word
-    positive = tf.reduce_sum(size * -tf.math.log(tf.maximum(best, 1e-7)))
+    size = tf.math.unsorted_segment_sum(tf.reshape(counted, [-1]), ids, segments)  # 0 for segment 0 and unused ids
+    positive = tf.reduce_sum(size * -tf.math.log(tf.maximum(best, 1e-7)))  # the floor: empty segments' max is -inf
     return (negative + positive) / tf.cast(tf.size(y), p.dtype)
 
 
